@@ -1,7 +1,21 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { commandModules } from './commands/index.js';
 
-const program = new Command('kizuki').description('Kizuki (気付き): notices phishing and mailbox takeover').version('0.1.0');
+// Exit codes: 0 = nothing malicious, 1 = something malicious, 2 = usage or I/O error.
+const program = new Command('kizuki')
+  .description('Kizuki (気付き): notices credential phishing and mailbox takeover, and keeps the record')
+  .version('0.1.0')
+  .exitOverride();
 for (const mod of await commandModules()) mod.register(program);
-await program.parseAsync(process.argv);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`kizuki: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}

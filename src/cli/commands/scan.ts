@@ -1,10 +1,50 @@
-import type { Command } from 'commander';
+// `kizuki scan PATH...` — judge messages from .eml files, folders, mbox files or standard input.
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { runScan } from '../../scan/run.js';
 
 export function register(program: Command): void {
   program
     .command('scan')
-    .argument('<paths...>')
-    .action(() => {
-      throw new Error('not yet');
+    .description('judge messages: .eml files, folders (recursive), mbox files, or - for standard input')
+    .argument('<paths...>', 'files, folders, mbox files, or - for standard input')
+    .option('--json', 'print one JSON object per message (JSON Lines, schema kizuki.scan/1)')
+    .option('--explain', 'print the full analysis of each message given (meant for one message)')
+    .addOption(new Option('--lang <lang>', 'language of reasons and summaries').choices(['en', 'ja']))
+    .option('-c, --config <file>', 'configuration file (default: kizuki.config.yaml when present)')
+    .option('-w, --workers <n>', 'analysis worker threads (default: one per CPU core)', parseCount)
+    .option('--store <url>', 'database for verdicts and sender history (sqlite:PATH, PATH or postgres://…)')
+    .option('--no-store', 'keep nothing: no database, sender history only in memory for this run')
+    .addOption(new Option('--auth <mode>', 'authentication: trust a receiving host\'s headers, verify here, or off').choices(['headers', 'verify', 'off']))
+    .option('--trust-host <host...>', 'authserv-id whose Authentication-Results are trusted (e.g. mx.google.com)')
+    .option('--dns-fixture <file>', 'answer DNS for --auth verify from this JSON file instead of the network')
+    .option('--org-domain <domain...>', 'the organisation\'s own domains')
+    .option('--rules <dir...>', 'extra rule folders (after the built-in rules)')
+    .option('--timeout <ms>', 'time limit per message', parseCount)
+    .option('--no-progress', 'no progress bar')
+    .action(async (paths: string[], options: ScanCliOptions) => {
+      process.exitCode = await runScan(paths, options);
     });
+}
+
+export interface ScanCliOptions {
+  json?: boolean;
+  explain?: boolean;
+  lang?: 'en' | 'ja';
+  config?: string;
+  workers?: number;
+  /** commander: string for --store URL, false for --no-store, true by default */
+  store?: string | boolean;
+  auth?: 'headers' | 'verify' | 'off';
+  trustHost?: string[];
+  dnsFixture?: string;
+  orgDomain?: string[];
+  rules?: string[];
+  timeout?: number;
+  progress?: boolean;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got '${value}'`);
+  return n;
 }

@@ -1,0 +1,124 @@
+// Kizuki's configuration: one YAML file (kizuki.config.yaml by default), validated with clear errors.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_LIMITS } from './mail/options.js';
+
+const domainList = z.array(z.string().min(1).transform((d) => d.toLowerCase().replace(/^@/, '')));
+
+const limitsSchema = z
+  .object({
+    maxMessageBytes: z.number().int().positive(),
+    maxParts: z.number().int().positive(),
+    maxDepth: z.number().int().min(0).max(20),
+    maxUnpackedBytes: z.number().int().positive(),
+    maxArchiveEntries: z.number().int().positive(),
+    maxPdfBytes: z.number().int().positive(),
+    maxPdfPages: z.number().int().positive(),
+    maxImageBytes: z.number().int().positive(),
+    maxBodyChars: z.number().int().positive(),
+    maxLinks: z.number().int().positive(),
+    attachmentBudgetMs: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
+export const configSchema = z
+  .object({
+    org: z
+      .object({
+        name: z.string().default(''),
+        domains: domainList.default([]),
+      })
+      .strict()
+      .default({ name: '', domains: [] }),
+    auth: z
+      .object({
+        mode: z.enum(['headers', 'verify', 'off']).default('headers'),
+        trustedHosts: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ mode: 'headers', trustedHosts: [] }),
+    detection: z
+      .object({
+        ruleDirs: z.array(z.string().min(1)).default([]),
+        knownContactDomains: domainList.default([]),
+        allow: z.object({ senders: domainList.default([]), domains: domainList.default([]) }).strict().default({ senders: [], domains: [] }),
+        block: z.object({ senders: domainList.default([]), domains: domainList.default([]) }).strict().default({ senders: [], domains: [] }),
+      })
+      .strict()
+      .default({ ruleDirs: [], knownContactDomains: [], allow: { senders: [], domains: [] }, block: { senders: [], domains: [] } }),
+    store: z
+      .object({
+        /** sqlite:PATH, a plain file path, or postgres://… */
+        url: z.string().min(1).default('.kizuki/kizuki.db'),
+      })
+      .strict()
+      .default({ url: '.kizuki/kizuki.db' }),
+    scan: z
+      .object({
+        /** worker threads for analysis; 0 = one per CPU core */
+        workers: z.number().int().min(0).max(64).default(0),
+        /** a message whose analysis takes longer is reported as an error and its worker replaced */
+        timeoutMs: z.number().int().positive().default(30_000),
+        /** heap limit per worker; a message that exceeds it is reported as an error */
+        workerMemoryMb: z.number().int().min(64).default(1024),
+      })
+      .strict()
+      .default({ workers: 0, timeoutMs: 30_000, workerMemoryMb: 1024 }),
+    limits: limitsSchema.default({}),
+  })
+  .strict();
+
+export type KizukiConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const DEFAULT_CONFIG_FILE = 'kizuki.config.yaml';
+
+/** Validate a parsed config object; `origin` names the file in error messages. */
+export function parseConfig(value: unknown, origin = 'config'): KizukiConfig {
+  const result = configSchema.safeParse(value ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const where = issue.path.length ? issue.path.join('.') : '(top level)';
+      return `  ${where}: ${issue.message}`;
+    });
+    throw new ConfigError(`${origin}: invalid configuration\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+/**
+ * Load the configuration: an explicit path must exist; otherwise kizuki.config.yaml in `cwd` is used when present,
+ * else the defaults. KIZUKI_STORE_URL overrides store.url (handy for deployments and tests).
+ */
+export function loadConfig(options: { path?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): KizukiConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  let file: string | undefined;
+  if (options.path) {
+    file = resolve(cwd, options.path);
+    if (!existsSync(file)) throw new ConfigError(`${options.path}: config file not found`);
+  } else if (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE))) {
+    file = resolve(cwd, DEFAULT_CONFIG_FILE);
+  }
+  let raw: unknown = {};
+  if (file) {
+    try {
+      raw = parseYaml(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message}`);
+    }
+  }
+  const config = parseConfig(raw, file ?? 'defaults');
+  if (env.KIZUKI_STORE_URL) config.store.url = env.KIZUKI_STORE_URL;
+  return config;
+}
+
+export function effectiveLimits(config: KizukiConfig) {
+  return { ...DEFAULT_LIMITS, ...config.limits };
+}

@@ -1,0 +1,68 @@
+// The scan pipeline: sources → analysis (worker pool, parallel) → judgement (main thread, in input order, so
+// sender history grows in a deterministic order) → record.
+import { createHash } from 'node:crypto';
+import type { Analysis } from '../model/analysis.js';
+import type { SenderProfile, Verdict } from '../model/verdict.js';
+import { orderedMap } from './ordered.js';
+import type { AnalysisPool } from './pool.js';
+import { type BounceInfo, type ScanRecord, recordForIoError, recordForUnanalysable, recordFromAnalysis } from './record.js';
+import type { SourceItem, SourceRef } from './sources.js';
+
+/** What the pipeline needs from the detection stage. */
+export interface Judge {
+  judge(analysis: Analysis, profile?: SenderProfile): Verdict;
+}
+
+/** Sender history: read before judging, updated after. */
+export interface SenderHistory {
+  get(address: string): Promise<SenderProfile | undefined>;
+  /** record what this message adds to its sender's profile (skipped for messages already judged before) */
+  observe(analysis: Analysis, verdict: Verdict, previous: SenderProfile | undefined): Promise<void>;
+}
+
+export interface ScanOutput {
+  record: ScanRecord;
+  analysis?: Analysis;
+  verdict?: Verdict;
+}
+
+export interface ScanDependencies {
+  pool: AnalysisPool;
+  judge: Judge;
+  history?: SenderHistory;
+  /** called with every record in order; a store keeps them here */
+  onRecord?: (output: ScanOutput) => Promise<void>;
+}
+
+type Analysed =
+  | { ref: SourceRef; analysis: Analysis; bounce?: BounceInfo }
+  | { ref: SourceRef; raw: Uint8Array; failure: string }
+  | { ref: SourceRef; ioError: string };
+
+export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: ScanDependencies): AsyncGenerator<ScanOutput> {
+  const concurrency = deps.pool.threads;
+  const analysed = orderedMap<SourceItem, Analysed>(items, concurrency, concurrency * 64, async (item) => {
+    if ('error' in item) return { ref: item.ref, ioError: item.error };
+    const outcome = await deps.pool.analyse(item.raw);
+    if ('error' in outcome) return { ref: item.ref, raw: item.raw, failure: outcome.error };
+    return outcome.bounce ? { ref: item.ref, analysis: outcome.analysis, bounce: outcome.bounce } : { ref: item.ref, analysis: outcome.analysis };
+  });
+  for await (const result of analysed) {
+    let output: ScanOutput;
+    if ('ioError' in result) {
+      output = { record: recordForIoError(result.ref, result.ioError) };
+    } else if ('failure' in result) {
+      const sha256 = createHash('sha256').update(result.raw).digest('hex');
+      output = { record: recordForUnanalysable(result.ref, result.raw, sha256, result.failure) };
+    } else {
+      const { analysis } = result;
+      const sender = analysis.from.address;
+      const profile = sender && deps.history ? await deps.history.get(sender) : undefined;
+      const verdict = deps.judge.judge(analysis, profile);
+      if (sender && deps.history) await deps.history.observe(analysis, verdict, profile);
+      output = { record: recordFromAnalysis(result.ref, analysis, verdict, result.bounce), analysis, verdict };
+    }
+    if (deps.onRecord) await deps.onRecord(output);
+    yield output;
+  }
+}

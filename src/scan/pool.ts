@@ -1,0 +1,54 @@
+// The analysis pool: worker threads (piscina) with a per-message time limit and a per-worker heap limit.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { AnalysisOutcome, AnalysisTask, AnalysisTaskSettings } from './worker.js';
+
+export interface AnalysisPoolOptions {
+  /** worker threads; 0 = one per CPU core */
+  workers: number;
+  timeoutMs: number;
+  workerMemoryMb: number;
+  settings: AnalysisTaskSettings;
+}
+
+export interface AnalysisPool {
+  readonly threads: number;
+  analyse(raw: Uint8Array): Promise<AnalysisOutcome>;
+  close(): Promise<void>;
+}
+
+export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
+  const threads = options.workers > 0 ? options.workers : availableParallelism();
+  const piscina = new Piscina<AnalysisTask, AnalysisOutcome>({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb },
+  });
+  return {
+    threads,
+    async analyse(raw) {
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      try {
+        return await piscina.run({ raw, settings: options.settings }, { signal });
+      } catch (error) {
+        return { error: describePoolError(error, options) };
+      }
+    },
+    async close() {
+      await piscina.destroy();
+    },
+  };
+}
+
+function describePoolError(error: unknown, options: AnalysisPoolOptions): string {
+  const err = error as NodeJS.ErrnoException;
+  if (err?.name === 'AbortError' || err?.name === 'TimeoutError' || /abort/i.test(err?.message ?? '')) {
+    return `analysis stopped after ${options.timeoutMs} ms (time limit)`;
+  }
+  if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return `analysis stopped: the message needed more than ${options.workerMemoryMb} MB (memory limit)`;
+  }
+  return `analysis worker failed: ${err?.message ?? String(error)}`;
+}

@@ -1,0 +1,138 @@
+// Wires `kizuki scan` together: configuration, detector, store, analysis pool, output and exit code.
+import { availableParallelism } from 'node:os';
+import cliProgress from 'cli-progress';
+import type { ScanCliOptions } from '../cli/commands/scan.js';
+import { ConfigError, type KizukiConfig, effectiveLimits, loadConfig } from '../config.js';
+import { loadDetector, updateProfile } from '../detect/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { explain, type Lang, langFromEnv, type ScanTotals, summaryLine, tableHeader, tableRow } from './format.js';
+import { memoryHistory, storedHistory } from './history.js';
+import { type ScanOutput, scanMessages } from './pipeline.js';
+import { createAnalysisPool } from './pool.js';
+import { judgedRowFrom } from './persist.js';
+import { readSources, type SourceSummary } from './sources.js';
+import { countScanTargets } from './targets.js';
+
+export const EXIT_CLEAN = 0;
+export const EXIT_MALICIOUS = 1;
+export const EXIT_ERROR = 2;
+
+function configFor(options: ScanCliOptions): KizukiConfig {
+  const config = loadConfig(options.config ? { path: options.config } : {});
+  if (options.auth) config.auth.mode = options.auth;
+  if (options.trustHost) config.auth.trustedHosts = options.trustHost;
+  if (options.orgDomain) config.org.domains = options.orgDomain.map((d) => d.toLowerCase());
+  if (options.rules) config.detection.ruleDirs = [...config.detection.ruleDirs, ...options.rules];
+  if (options.workers) config.scan.workers = options.workers;
+  if (options.timeout) config.scan.timeoutMs = options.timeout;
+  if (typeof options.store === 'string') config.store.url = options.store;
+  return config;
+}
+
+export async function runScan(paths: string[], options: ScanCliOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
+  const lang: Lang = options.lang ?? langFromEnv();
+  let config: KizukiConfig;
+  try {
+    config = configFor(options);
+  } catch (error) {
+    err.write(`kizuki: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
+    return EXIT_ERROR;
+  }
+
+  const detector = await loadDetector({
+    ruleDirs: config.detection.ruleDirs,
+    orgDomains: config.org.domains,
+    knownContactDomains: config.detection.knownContactDomains,
+    allow: config.detection.allow,
+    block: config.detection.block,
+  });
+
+  let store: Store | undefined;
+  if (options.store !== false) store = await openStore(config.store.url);
+
+  const history = store ? storedHistory(store, updateProfile) : memoryHistory(updateProfile);
+  const pool = createAnalysisPool({
+    workers: config.scan.workers || availableParallelism(),
+    timeoutMs: config.scan.timeoutMs,
+    workerMemoryMb: config.scan.workerMemoryMb,
+    settings: {
+      limits: effectiveLimits(config),
+      auth: { mode: config.auth.mode, trustedHosts: config.auth.trustedHosts, dns: options.dnsFixture ? { fixture: options.dnsFixture } : 'system' },
+      orgDomains: config.org.domains,
+    },
+  });
+
+  const showProgress = options.progress !== false && !options.explain && Boolean(err.isTTY);
+  const total = showProgress ? await countScanTargets(paths) : 0;
+  const bars = showProgress && total > 1 ? new cliProgress.MultiBar({ stream: err, clearOnComplete: true, hideCursor: true, format: ' {bar} {value}/{total} files | {rate} msg/s | {eta_formatted} left' }, cliProgress.Presets.shades_grey) : undefined;
+  const bar = bars?.create(total, 0, { rate: 0 });
+  const print = (line: string) => {
+    if (bars && out === process.stdout && process.stdout.isTTY) bars.log(`${line}\n`);
+    else out.write(`${line}\n`);
+  };
+
+  const summary: SourceSummary = { skipped: [] };
+  const totals: ScanTotals = { messages: 0, byVerdict: {}, ioErrors: 0, withAnalysisErrors: 0, skippedFiles: 0, seconds: 0 };
+  const started = performance.now();
+  // Records are stored before they are printed: what the user has seen is already durable.
+  const pending: ScanOutput[] = [];
+  let lastFlush = performance.now();
+  let lastPath = '';
+  let filesDone = 0;
+  const emit = (output: ScanOutput) => {
+    const { record } = output;
+    if (options.explain) {
+      const body = options.json ? JSON.stringify({ record, analysis: output.analysis, verdict: output.verdict }, null, 2) : explain(record, output.analysis, output.verdict, lang);
+      out.write(`${body}\n\n`);
+    } else if (options.json) out.write(`${JSON.stringify(record)}\n`);
+    else print(tableRow(record, lang));
+  };
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending.splice(0);
+    if (store) {
+      const rows = batch.flatMap((o) => {
+        const row = judgedRowFrom(o);
+        return row ? [row] : [];
+      });
+      await store.transaction(async (tx) => {
+        if ('flush' in history) await history.flush(tx);
+        if (rows.length) await tx.putJudgedMessages(rows);
+      });
+    }
+    for (const output of batch) emit(output);
+    lastFlush = performance.now();
+  };
+
+  try {
+    if (!options.json && !options.explain) print(tableHeader(lang));
+    for await (const output of scanMessages(readSources(paths, summary), { pool, judge: detector, history })) {
+      const { record } = output;
+      if (record.verdict === null) totals.ioErrors += 1;
+      else {
+        totals.messages += 1;
+        totals.byVerdict[record.verdict] = (totals.byVerdict[record.verdict] ?? 0) + 1;
+      }
+      if (record.analysis_errors.length) totals.withAnalysisErrors += 1;
+      pending.push(output);
+      if (!store || pending.length >= 200 || performance.now() - lastFlush > 250) await flush();
+      if (record.source.path !== lastPath) {
+        lastPath = record.source.path;
+        filesDone += 1;
+        const seconds = (performance.now() - started) / 1000;
+        bar?.update(Math.min(filesDone, total), { rate: seconds > 0 ? Math.round(totals.messages / seconds) : 0 });
+      }
+    }
+    await flush();
+  } finally {
+    bars?.stop();
+    await pool.close();
+    await store?.close();
+  }
+
+  totals.seconds = (performance.now() - started) / 1000;
+  totals.skippedFiles = summary.skipped.length;
+  if (!options.explain) err.write(`${summaryLine(totals, lang)}\n`);
+  if (totals.ioErrors > 0) return EXIT_ERROR;
+  return (totals.byVerdict.malicious ?? 0) > 0 ? EXIT_MALICIOUS : EXIT_CLEAN;
+}

@@ -1,0 +1,46 @@
+// Worker-thread entry for the analysis pool: one message in, one Analysis (or a clear error) out.
+import { analyse } from '../mail/analyse.js';
+import { type AuthOptions, type AnalysisLimits, defaultAnalyseOptions } from '../mail/options.js';
+import type { Analysis } from '../model/analysis.js';
+import type { BounceInfo } from './record.js';
+import { fixtureResolverFromFile, systemResolver } from './resolver.js';
+
+export interface AnalysisTaskSettings {
+  limits: AnalysisLimits;
+  auth: { mode: AuthOptions['mode']; trustedHosts: string[]; dns: 'system' | { fixture: string } };
+  orgDomains: string[];
+}
+
+export interface AnalysisTask {
+  raw: Uint8Array;
+  settings: AnalysisTaskSettings;
+}
+
+export type AnalysisOutcome = { analysis: Analysis; bounce?: BounceInfo } | { error: string };
+
+let cachedSettingsKey = '';
+let cachedOptions: ReturnType<typeof defaultAnalyseOptions> | undefined;
+
+function optionsFor(settings: AnalysisTaskSettings) {
+  const key = JSON.stringify(settings);
+  if (cachedOptions && key === cachedSettingsKey) return cachedOptions;
+  const resolver = settings.auth.dns === 'system' ? systemResolver : fixtureResolverFromFile(settings.auth.dns.fixture);
+  cachedOptions = defaultAnalyseOptions({
+    limits: settings.limits,
+    auth: { mode: settings.auth.mode, trustedHosts: settings.auth.trustedHosts, resolver },
+    orgDomains: settings.orgDomains,
+  });
+  cachedSettingsKey = key;
+  return cachedOptions;
+}
+
+export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutcome> {
+  try {
+    const raw = task.raw instanceof Uint8Array ? task.raw : new Uint8Array(task.raw);
+    return { analysis: await analyse(raw, optionsFor(task.settings)) };
+  } catch (error) {
+    return { error: `analysis failed: ${(error as Error).message ?? String(error)}` };
+  }
+}
+
+export default runAnalysisTask;

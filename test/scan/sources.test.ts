@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { looksLikeMail, readSources, type SourceItem, splitMbox } from '../../src/scan/sources.js';
+
+const msg = (n: number, body = 'hello') => `From: a${n}@example.com\nTo: b@example.com\nSubject: m${n}\n\n${body}\n`;
+
+async function collect(items: AsyncIterable<SourceItem>) {
+  const out: Array<{ path: string; index?: number; text?: string; error?: string }> = [];
+  for await (const item of items) {
+    if ('error' in item) out.push({ path: item.ref.path, error: item.error });
+    else out.push({ ...item.ref, text: Buffer.from(item.raw).toString('latin1') });
+  }
+  return out;
+}
+
+describe('scan sources', () => {
+  it('splits an mbox at From_ lines that follow an empty line, and unquotes >From', async () => {
+    const mbox =
+      `From alice@example.com Mon Jan  1 00:00:00 2024\n${msg(1, 'line one\n>From the archive\nFrom inside a paragraph')}\n` +
+      `From - Tue Jan  2 00:00:00 2024\n${msg(2)}\n` +
+      `From bob@example.com Wed Jan  3 00:00:00 2024\r\n${msg(3)}`;
+    const parts: string[] = [];
+    // feed it in tiny chunks so separators straddle chunk boundaries
+    const bytes = Buffer.from(mbox);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+    for await (const part of splitMbox(chunks)) parts.push(part.toString());
+    assert.equal(parts.length, 3);
+    assert.match(parts[0]!, /^From: a1@example.com/);
+    assert.match(parts[0]!, /\nFrom the archive\n/, '>From is unquoted');
+    assert.match(parts[0]!, /\nFrom inside a paragraph/, 'a From line inside a paragraph does not split');
+    assert.match(parts[1]!, /^From: a2@example.com/);
+    assert.match(parts[2]!, /^From: a3@example.com/);
+  });
+
+  it('reads files, folders (recursively, sorted, skipping non-mail files) and mbox files with indexes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kizuki-src-'));
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'b.eml'), msg(2));
+    writeFileSync(join(dir, 'a.eml'), `From x@y Mon Jan  1 00:00:00 2024\n${msg(1)}`);
+    writeFileSync(join(dir, 'README.md'), '# not mail\n');
+    writeFileSync(join(dir, 'sub', 'box.mbox'), `From a Mon Jan  1 00:00:00 2024\n${msg(3)}\nFrom b Mon Jan  1 00:00:00 2024\n${msg(4)}`);
+    writeFileSync(join(dir, 'empty.eml'), '');
+    const summary = { skipped: [] as string[] };
+    const items = await collect(readSources([dir, join(dir, 'missing.eml')], summary));
+    assert.deepEqual(
+      items.map((i) => [i.path.slice(dir.length + 1), i.index]),
+      [['a.eml', undefined], ['b.eml', undefined], ['empty.eml', undefined], ['sub/box.mbox', 0], ['sub/box.mbox', 1], ['missing.eml', undefined]],
+    );
+    assert.match(items[0]!.text!, /^From: a1@example.com/, 'a single message loses its leading From_ line');
+    assert.equal(items[2]!.text, '');
+    assert.match(items[5]!.error!, /no such file or folder/);
+    assert.deepEqual(summary.skipped.map((p) => p.slice(dir.length + 1)), ['README.md']);
+  });
+
+  it('reads standard input as one message or as an mbox', async () => {
+    const one = await collect(readSources(['-'], undefined, [Buffer.from(msg(1))]));
+    assert.deepEqual(one.map((i) => [i.path, i.index]), [['-', undefined]]);
+    const many = await collect(readSources(['-'], undefined, [Buffer.from(`From a Mon\n${msg(1)}\nFrom b Mon\n${msg(2)}`)]));
+    assert.deepEqual(many.map((i) => [i.path, i.index]), [['-', 0], ['-', 1]]);
+  });
+
+  it('tells mail from other files by the first line', () => {
+    assert.equal(looksLikeMail(Buffer.from('Return-Path: <a@b>\n')), true);
+    assert.equal(looksLikeMail(Buffer.from('\r\nReceived: from x\n')), true);
+    assert.equal(looksLikeMail(Buffer.from('From someone Mon Jan 1\n')), true);
+    assert.equal(looksLikeMail(Buffer.from('path\tlabel\n')), false);
+    assert.equal(looksLikeMail(Buffer.from('%PDF-1.7\n')), false);
+  });
+});
