@@ -116,6 +116,26 @@ export interface PdfFacts {
   images: number;
 }
 
+export interface OfficeFacts {
+  /** relationships with TargetMode="External" (hyperlinks, remote templates, OLE links) */
+  externalRelationships: number;
+  /** a remote template (attachedTemplate) or other external non-hyperlink relationship is present */
+  remoteTemplate: boolean;
+  /** a VBA project (vbaProject.bin) is inside */
+  hasMacros: boolean;
+  /** characters of visible text in the main document part(s) */
+  textChars: number;
+}
+
+export interface ArchiveFacts {
+  /** entries the archive declares */
+  entries: number;
+  /** entries marked encrypted (password-protected) */
+  encryptedEntries: number;
+  /** bytes actually unpacked from it */
+  unpackedBytes: number;
+}
+
 export interface AttachmentInfo {
   index: number;
   filename: string;
@@ -134,6 +154,10 @@ export interface AttachmentInfo {
   pdf?: PdfFacts;
   /** html attachment facts */
   html?: { hasForm: boolean; hasPasswordField: boolean; formActions: string[]; hasScript: boolean; metaRefresh: boolean };
+  /** OOXML (docx/xlsx/pptx) facts */
+  office?: OfficeFacts;
+  /** ZIP archive facts (also set for OOXML packages' member counts) */
+  archive?: ArchiveFacts;
   /** the attachment carries little or no content other than one or a few links (a 'link carrier') */
   linkOnly: boolean;
   /** decoded QR code payloads found in this attachment */

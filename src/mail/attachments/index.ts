@@ -1,7 +1,19 @@
-// Looks inside a message's attachments: what they really are, and the links they carry.
+// Looks inside a message's attachments: what each really is, what it carries (links, QR codes,
+// forms, macros), and what could not be looked at. Archives and attached messages are opened and
+// their contents inspected the same way, within the message's limits and time budget. Bad input
+// never throws: every problem becomes an entry in the attachment's `errors` and in `errors`.
 import { createHash } from 'node:crypto';
-import type { AnalysisError, AttachmentInfo, Link } from '../../model/analysis.js';
+import type { AnalysisError, AttachmentInfo, DetectedType, Link } from '../../model/analysis.js';
+import { collectTextLinks, LinkCollector, scanHtml } from '../body-links.js';
 import type { AnalysisLimits } from '../options.js';
+import { makeLink } from '../url.js';
+import { inspectHtml } from './html.js';
+import { isLinkOnly, type LinkOnlyEvidence } from './link-only.js';
+import { inspectOffice } from './office.js';
+import { inspectPdf } from './pdf.js';
+import { readQrFromImage } from './qr.js';
+import { sniff } from './sniff.js';
+import { inspectZip, type UnpackBudget } from './zip.js';
 
 export interface RawPart {
   filename: string;
@@ -17,6 +29,8 @@ export interface AttachmentContext {
   /** depth of the message these parts belong to (0 = the top message) */
   depth: number;
   parseNested: (raw: Uint8Array, depth: number) => Promise<{ parts: RawPart[]; text: string; html: string }>;
+  /** clock for the deadline, epoch ms (default Date.now); injected by tests */
+  now?: () => number;
 }
 
 export interface AttachmentReport {
@@ -25,20 +39,242 @@ export interface AttachmentReport {
   errors: AnalysisError[];
 }
 
-export async function inspectAttachments(parts: RawPart[], ctx: AttachmentContext): Promise<AttachmentReport> {
-  const attachments: AttachmentInfo[] = parts.map((part, index) => ({
-    index,
+/** Everything one inspectAttachments call accumulates, shared down the recursion. */
+class Inspection {
+  readonly attachments: AttachmentInfo[] = [];
+  readonly links: Link[] = [];
+  readonly errors: AnalysisError[] = [];
+  readonly budget: UnpackBudget;
+  readonly now: () => number;
+  private deadlineNoted = false;
+  private partsCapNoted = false;
+  private linksCapNoted = false;
+
+  constructor(readonly ctx: AttachmentContext) {
+    this.budget = { remaining: ctx.limits.maxUnpackedBytes, used: 0 };
+    this.now = ctx.now ?? Date.now;
+  }
+
+  pastDeadline(): boolean {
+    return this.now() > this.ctx.deadline;
+  }
+
+  /** Records a problem on the attachment and, for the message, under the given stage. */
+  problem(info: AttachmentInfo, stage: string, message: string): void {
+    info.errors.push(message);
+    this.errors.push({ stage, message: `${describe(info)}: ${message}` });
+  }
+
+  noteDeadline(info: AttachmentInfo): void {
+    info.errors.push('time budget spent: only sniffed and hashed');
+    if (this.deadlineNoted) return;
+    this.deadlineNoted = true;
+    this.errors.push({ stage: 'limit', message: `attachment time budget spent at ${describe(info)}: it and later attachments were only sniffed and hashed` });
+  }
+
+  hasRoomForPart(): boolean {
+    if (this.attachments.length < this.ctx.limits.maxParts) return true;
+    if (!this.partsCapNoted) {
+      this.partsCapNoted = true;
+      this.errors.push({ stage: 'limit', message: `more than ${this.ctx.limits.maxParts} attachments (counting archive members and attached messages): the rest were not looked at` });
+    }
+    return false;
+  }
+
+  addLinks(links: Link[]): void {
+    for (const link of links) {
+      if (this.links.length >= this.ctx.limits.maxLinks) {
+        if (!this.linksCapNoted) {
+          this.linksCapNoted = true;
+          this.errors.push({ stage: 'limit', message: `more than ${this.ctx.limits.maxLinks} links in attachments: the rest were dropped` });
+        }
+        return;
+      }
+      this.links.push(link);
+    }
+  }
+}
+
+function describe(info: AttachmentInfo): string {
+  return `attachment ${info.index} "${info.filename || '(no name)'}"`;
+}
+
+function sha256(content: Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function decodeText(content: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(content);
+}
+
+function newInfo(state: Inspection, part: RawPart, depth: number, parentIndex: number | undefined): AttachmentInfo {
+  const { detectedType, extensionMismatch } = sniff(part.content, part.filename, part.mimeType);
+  const info: AttachmentInfo = {
+    index: state.attachments.length,
     filename: part.filename,
     declaredType: part.mimeType,
-    detectedType: 'unknown',
-    extensionMismatch: false,
+    detectedType,
+    extensionMismatch,
     size: part.content.byteLength,
-    sha256: createHash('sha256').update(part.content).digest('hex'),
-    depth: ctx.depth,
+    sha256: sha256(part.content),
+    depth,
     inline: part.disposition === 'inline',
     linkOnly: false,
     qrCodes: [],
     errors: [],
-  }));
-  return { attachments, links: [], errors: [] };
+  };
+  if (parentIndex !== undefined) info.parentIndex = parentIndex;
+  state.attachments.push(info);
+  return info;
+}
+
+type Inspector = (state: Inspection, info: AttachmentInfo, part: RawPart) => Promise<LinkOnlyEvidence>;
+
+const inspectPdfPart: Inspector = async (state, info, part) => {
+  const result = await inspectPdf(part.content, {
+    attachmentIndex: info.index,
+    limits: state.ctx.limits,
+    deadline: state.ctx.deadline,
+    now: state.now,
+  });
+  info.pdf = result.facts;
+  info.qrCodes.push(...result.qrCodes);
+  for (const error of result.errors) state.problem(info, 'pdf', error);
+  return { info, links: result.links };
+};
+
+const inspectHtmlPart: Inspector = async (state, info, part) => {
+  const result = inspectHtml(decodeText(part.content), {
+    xml: info.detectedType === 'svg',
+    attachmentIndex: info.index,
+    maxLinks: state.ctx.limits.maxLinks,
+  });
+  info.html = result.facts;
+  if (result.truncated) state.problem(info, 'attachment', 'markup is very long: only its beginning was read');
+  return { info, links: result.links, htmlTextChars: result.visibleTextChars, scriptRedirect: result.scriptRedirect };
+};
+
+const inspectImagePart: Inspector = async (state, info, part) => {
+  const links: Link[] = [];
+  try {
+    const payload = readQrFromImage(part.content, info.detectedType === 'png' ? 'png' : 'jpeg', state.ctx.limits.maxImageBytes);
+    if (payload) {
+      info.qrCodes.push(payload);
+      const link = makeQrLink(payload, info.index);
+      if (link) links.push(link);
+    }
+  } catch (error) {
+    state.problem(info, 'qr', `cannot look for a QR code: ${(error as Error).message}`);
+  }
+  return { info, links };
+};
+
+function makeQrLink(payload: string, attachmentIndex: number): Link | undefined {
+  return makeLink(payload, 'qr-image', undefined, attachmentIndex);
+}
+
+const inspectOfficePart: Inspector = async (state, info, part) => {
+  const zip = inspectZip(part.content, {
+    maxEntries: state.ctx.limits.maxArchiveEntries * 10,
+    budget: state.budget,
+    unpack: false,
+    pastDeadline: () => state.pastDeadline(),
+  });
+  info.archive = zip.facts;
+  for (const error of zip.errors) state.problem(info, 'office', error);
+  if (!zip.directory) return { info, links: [] };
+  const usedBefore = state.budget.used;
+  const result = inspectOffice(part.content, zip.directory, {
+    attachmentIndex: info.index,
+    maxLinks: state.ctx.limits.maxLinks,
+    budget: state.budget,
+  });
+  info.office = result.facts;
+  info.archive.unpackedBytes = state.budget.used - usedBefore;
+  for (const error of result.errors) state.problem(info, 'office', error);
+  return { info, links: result.links };
+};
+
+const inspectZipPart: Inspector = async (state, info, part) => {
+  const childDepth = info.depth + 1;
+  const canOpen = childDepth <= state.ctx.limits.maxDepth;
+  const zip = inspectZip(part.content, {
+    maxEntries: state.ctx.limits.maxArchiveEntries,
+    budget: state.budget,
+    unpack: canOpen,
+    pastDeadline: () => state.pastDeadline(),
+  });
+  info.archive = zip.facts;
+  for (const error of zip.errors) state.problem(info, 'zip', error);
+  if (!canOpen) state.problem(info, 'limit', `archive nested deeper than ${state.ctx.limits.maxDepth} levels: members not unpacked`);
+  for (const member of zip.members) {
+    const name = member.name.split('/').pop() || member.name;
+    await inspectPart(state, { filename: name, mimeType: '', disposition: 'attachment', content: member.content }, childDepth, info.index);
+  }
+  return { info, links: [] };
+};
+
+const inspectMessagePart: Inspector = async (state, info, part) => {
+  const childDepth = info.depth + 1;
+  if (childDepth > state.ctx.limits.maxDepth) {
+    state.problem(info, 'limit', `attached message nested deeper than ${state.ctx.limits.maxDepth} levels: not opened`);
+    return { info, links: [] };
+  }
+  let nested: Awaited<ReturnType<AttachmentContext['parseNested']>>;
+  try {
+    nested = await state.ctx.parseNested(part.content, childDepth);
+  } catch (error) {
+    state.problem(info, 'attachment', `cannot parse the attached message: ${(error as Error).message}`);
+    return { info, links: [] };
+  }
+  const collector = new LinkCollector(state.ctx.limits.maxLinks);
+  collectTextLinks(nested.text, collector);
+  if (nested.html) scanHtml(nested.html, collector, state.ctx.limits.maxBodyChars);
+  // the message's own links go before those of its attachments
+  state.addLinks(collector.links.map((link) => ({ ...link, attachmentIndex: info.index })));
+  for (const child of nested.parts) await inspectPart(state, child, childDepth, info.index);
+  return { info, links: [] };
+};
+
+const INSPECTORS: Partial<Record<DetectedType, Inspector>> = {
+  pdf: inspectPdfPart,
+  html: inspectHtmlPart,
+  svg: inspectHtmlPart,
+  png: inspectImagePart,
+  jpeg: inspectImagePart,
+  zip: inspectZipPart,
+  'ooxml-word': inspectOfficePart,
+  'ooxml-excel': inspectOfficePart,
+  'ooxml-powerpoint': inspectOfficePart,
+  message: inspectMessagePart,
+};
+
+async function inspectPart(state: Inspection, part: RawPart, depth: number, parentIndex: number | undefined): Promise<void> {
+  if (!state.hasRoomForPart()) return;
+  let info: AttachmentInfo;
+  try {
+    info = newInfo(state, part, depth, parentIndex);
+  } catch (error) {
+    state.errors.push({ stage: 'attachment', message: `"${part.filename}": cannot be sniffed: ${(error as Error).message}` });
+    return;
+  }
+  const inspector = INSPECTORS[info.detectedType];
+  if (!inspector) return;
+  if (state.pastDeadline()) {
+    state.noteDeadline(info);
+    return;
+  }
+  try {
+    const evidence = await inspector(state, info, part);
+    info.linkOnly = isLinkOnly(evidence);
+    state.addLinks(evidence.links);
+  } catch (error) {
+    state.problem(info, 'attachment', `inspection failed: ${(error as Error).message}`);
+  }
+}
+
+export async function inspectAttachments(parts: RawPart[], ctx: AttachmentContext): Promise<AttachmentReport> {
+  const state = new Inspection(ctx);
+  for (const part of parts) await inspectPart(state, part, ctx.depth, undefined);
+  return { attachments: state.attachments, links: state.links, errors: state.errors };
 }

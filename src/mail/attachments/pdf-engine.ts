@@ -1,0 +1,68 @@
+// Loads pdf.js once per process (its legacy build, as Node 20 needs), runs its "worker" on the main
+// thread, and opens documents with every network, font and eval feature switched off.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+export type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+export type PdfLoadingTask = ReturnType<PdfJs['getDocument']>;
+
+let loading: Promise<PdfJs> | undefined;
+
+async function load(): Promise<PdfJs> {
+  // Importing the worker module and publishing it on globalThis makes pdf.js use it in-process
+  // instead of spawning or fetching a worker script.
+  const workerSpecifier = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+  const worker: unknown = await import(workerSpecifier);
+  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjs.GlobalWorkerOptions.workerSrc ||= workerSpecifier;
+  return pdfjs;
+}
+
+export function loadPdfJs(): Promise<PdfJs> {
+  loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+let cMapDirectory: string | undefined;
+
+/** The CMap files shipped inside pdfjs-dist, read from disk so CJK text can be extracted. */
+function cMapUrl(): string | undefined {
+  if (cMapDirectory === undefined) {
+    try {
+      const packageJson = createRequire(import.meta.url).resolve('pdfjs-dist/package.json');
+      cMapDirectory = `${pathToFileURL(path.join(path.dirname(packageJson), 'cmaps')).pathname}/`;
+    } catch {
+      cMapDirectory = '';
+    }
+  }
+  return cMapDirectory || undefined;
+}
+
+export async function openPdf(data: Uint8Array): Promise<PdfLoadingTask> {
+  const pdfjs = await loadPdfJs();
+  return pdfjs.getDocument({
+    // pdf.js may take ownership of the buffer it is given: hand it a copy
+    data: data.slice(),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    disableAutoFetch: true,
+    disableStream: true,
+    isOffscreenCanvasSupported: false,
+    isImageDecoderSupported: false,
+    stopAtErrors: false,
+    verbosity: 0,
+    cMapUrl: cMapUrl(),
+    cMapPacked: true,
+  });
+}
+
+export function isPasswordError(error: unknown): boolean {
+  return (error as { name?: string } | undefined)?.name === 'PasswordException';
+}

@@ -1,0 +1,172 @@
+// QR codes in images: decode PNG/JPEG within byte and pixel caps, then let jsQR look for a code.
+import jpeg from 'jpeg-js';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
+
+/** Images with more pixels than this are not decoded at all (memory guard). */
+export const MAX_DECODE_PIXELS = 40_000_000;
+/** Larger images are shrunk to about this many pixels before the QR search (time guard). */
+const SEARCH_PIXELS = 2_000_000;
+/** Smaller images cannot hold a readable QR code (a version-1 code is 21 modules plus quiet zone). */
+const MIN_SIDE = 29;
+
+type JsQr = (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  options?: { inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst' },
+) => { data: string } | null;
+// jsqr is a CommonJS bundle: depending on the loader its function arrives as the default or under .default
+const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
+
+export interface RgbaImage {
+  width: number;
+  height: number;
+  /** 4 bytes per pixel */
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+export class ImageLimitError extends Error {
+  override name = 'ImageLimitError';
+}
+
+/** Width and height from a PNG's IHDR chunk, read before anything is decoded. */
+export function pngSize(data: Uint8Array): { width: number; height: number } | undefined {
+  if (data.length < 24) return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Width and height from a JPEG's first start-of-frame marker. */
+export function jpegSize(data: Uint8Array): { width: number; height: number } | undefined {
+  let at = 2;
+  while (at + 9 < data.length) {
+    if (data[at] !== 0xff) return undefined;
+    const marker = data[at + 1]!;
+    if (marker === 0xff) {
+      at++;
+      continue;
+    }
+    const length = ((data[at + 2]! << 8) | data[at + 3]!) >>> 0;
+    const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isStartOfFrame) return { height: (data[at + 5]! << 8) | data[at + 6]!, width: (data[at + 7]! << 8) | data[at + 8]! };
+    at += 2 + length;
+  }
+  return undefined;
+}
+
+function checkPixels(size: { width: number; height: number } | undefined, kind: string): void {
+  if (!size) throw new ImageLimitError(`${kind} header is unreadable`);
+  if (size.width * size.height > MAX_DECODE_PIXELS) {
+    throw new ImageLimitError(`${kind} of ${size.width}×${size.height} pixels is over the ${MAX_DECODE_PIXELS}-pixel decode cap`);
+  }
+}
+
+export function decodeImage(data: Uint8Array, kind: 'png' | 'jpeg'): RgbaImage {
+  if (kind === 'png') {
+    checkPixels(pngSize(data), 'PNG');
+    const png = PNG.sync.read(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    return { width: png.width, height: png.height, data: png.data };
+  }
+  checkPixels(jpegSize(data), 'JPEG');
+  const decoded = jpeg.decode(data, {
+    useTArray: true,
+    formatAsRGBA: true,
+    tolerantDecoding: true,
+    maxResolutionInMP: MAX_DECODE_PIXELS / 1_000_000,
+    maxMemoryUsageInMB: 256,
+  });
+  return { width: decoded.width, height: decoded.height, data: decoded.data };
+}
+
+/** Shrink by an integer factor (box average) so the QR search stays cheap on photos and scans. */
+function shrink(image: RgbaImage): RgbaImage {
+  const pixels = image.width * image.height;
+  if (pixels <= SEARCH_PIXELS) return image;
+  const factor = Math.ceil(Math.sqrt(pixels / SEARCH_PIXELS));
+  const width = Math.floor(image.width / factor);
+  const height = Math.floor(image.height / factor);
+  const out = new Uint8ClampedArray(width * height * 4);
+  const area = factor * factor;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let dy = 0; dy < factor; dy++) {
+        let src = ((y * factor + dy) * image.width + x * factor) * 4;
+        for (let dx = 0; dx < factor; dx++, src += 4) {
+          r += image.data[src]!;
+          g += image.data[src + 1]!;
+          b += image.data[src + 2]!;
+        }
+      }
+      const dst = (y * width + x) * 4;
+      out[dst] = r / area;
+      out[dst + 1] = g / area;
+      out[dst + 2] = b / area;
+      out[dst + 3] = 255;
+    }
+  }
+  return { width, height, data: out };
+}
+
+/** The payload of a QR code in the image, or undefined when none is found. */
+export function findQrCode(image: RgbaImage): string | undefined {
+  if (image.width < MIN_SIDE || image.height < MIN_SIDE) return undefined;
+  const searched = shrink(image);
+  const clamped =
+    searched.data instanceof Uint8ClampedArray
+      ? searched.data
+      : new Uint8ClampedArray(searched.data.buffer, searched.data.byteOffset, searched.width * searched.height * 4);
+  const code = jsQR(clamped, searched.width, searched.height, { inversionAttempts: 'attemptBoth' });
+  const payload = code?.data.trim();
+  return payload ? payload : undefined;
+}
+
+/**
+ * Decode a PNG or JPEG attachment and look for a QR code. Throws ImageLimitError over the caps
+ * and the decoders' own errors for broken files; the caller records them.
+ */
+export function readQrFromImage(data: Uint8Array, kind: 'png' | 'jpeg', maxImageBytes: number): string | undefined {
+  if (data.byteLength > maxImageBytes) {
+    throw new ImageLimitError(`image of ${data.byteLength} bytes is over the ${maxImageBytes}-byte QR decode cap`);
+  }
+  return findQrCode(decodeImage(data, kind));
+}
+
+/** Expand the raw image kinds pdf.js hands out (1-bit grey, RGB, RGBA) to RGBA. */
+export function pdfImageToRgba(image: { width: number; height: number; kind?: number; data?: Uint8Array | Uint8ClampedArray }): RgbaImage | undefined {
+  const { width, height, kind, data } = image;
+  if (!data || !width || !height || width * height > MAX_DECODE_PIXELS) return undefined;
+  const pixels = width * height;
+  if (kind === 3 && data.length >= pixels * 4) return { width, height, data };
+  const out = new Uint8ClampedArray(pixels * 4);
+  if (kind === 2 && data.length >= pixels * 3) {
+    for (let i = 0, j = 0; i < pixels; i++, j += 3) {
+      out[i * 4] = data[j]!;
+      out[i * 4 + 1] = data[j + 1]!;
+      out[i * 4 + 2] = data[j + 2]!;
+      out[i * 4 + 3] = 255;
+    }
+    return { width, height, data: out };
+  }
+  if (kind === 1) {
+    // 1 bit per pixel, rows padded to whole bytes; a set bit is white
+    const rowBytes = (width + 7) >> 3;
+    if (data.length < rowBytes * height) return undefined;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const bit = (data[y * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1;
+        const value = bit ? 255 : 0;
+        const dst = (y * width + x) * 4;
+        out[dst] = value;
+        out[dst + 1] = value;
+        out[dst + 2] = value;
+        out[dst + 3] = 255;
+      }
+    }
+    return { width, height, data: out };
+  }
+  return undefined;
+}
