@@ -1,0 +1,3 @@
+import { freshSqliteFile, storeSuite } from './suite.js';
+
+storeSuite('SQLite', freshSqliteFile);
