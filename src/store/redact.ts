@@ -3,7 +3,7 @@
 // greedy to the last "@" before the host, so a password holding a raw "@" is hidden whole
 const USERINFO_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^/\s]*@/gi;
 const SECRET_PARAMETER = /([?&;](?:password|passwd|pass|pwd|sslpassword|sslkey|secret|token|api[_-]?key)=)[^&;#\s]*/gi;
-const KEYWORD_PASSWORD = /(\bpassword\s*=\s*)('[^']*'|"[^"]*"|\S+)/gi;
+const KEYWORD_PASSWORD = /(\bpassword\s*=\s*)('[^']*'|"[^"]*"|[^\s&;]+)/gi;
 
 /**
  * The URL (or any text holding URLs, such as an error message) with passwords replaced by `***`:
