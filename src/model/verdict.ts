@@ -24,6 +24,10 @@ export interface Verdict {
   score: number;
   /** reasons sorted by score, highest first */
   reasons: Reason[];
+  /** (detection) points from rules that describe bulk / marketing spam rather than a threat */
+  spamScore?: number;
+  /** (detection) rules that could not be evaluated on this message: "rule-id: message" */
+  ruleErrors?: string[];
 }
 
 /** What the sender-history store keeps per sender address. */

@@ -1,0 +1,272 @@
+// Loading the rule pack and judging messages: rules compile once; judge() is synchronous.
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Analysis } from '../model/analysis.js';
+import type { Reason, SenderProfile, Verdict } from '../model/verdict.js';
+import { type CelContext, createEnvironment, fromCel, toCelContext } from './environment.js';
+import { loadReferenceData, type ReferenceData } from './reference-data.js';
+import { type RuleDefinition, type RuleProblem, readRuleFile } from './rule-file.js';
+import { type ProtectedDomain, protectDomain } from './similarity.js';
+import { decide, type FiredRule } from './verdict.js';
+import { buildView, type DetectionView, type ViewContext } from './view.js';
+
+export interface DetectionOptions {
+  /** rule folders; the built-in rules/ folder is always loaded first */
+  ruleDirs: string[];
+  orgDomains: string[];
+  knownContactDomains?: string[];
+  allow?: { senders: string[]; domains: string[] };
+  block?: { senders: string[]; domains: string[] };
+}
+
+export interface RuleInfo {
+  id: string;
+  name: string;
+  description: string;
+  severity: RuleDefinition['severity'];
+  attackTypes: string[];
+  techniques: string[];
+  score: number;
+  file: string;
+  samples: { positive: string[]; negative: string[] };
+}
+
+export interface Detector {
+  judge(analysis: Analysis, profile?: SenderProfile): Verdict;
+  rules: RuleInfo[];
+}
+
+/** Every problem of every bad rule file, each with its file and position. */
+export class RuleLoadError extends Error {
+  constructor(readonly problems: RuleProblem[]) {
+    super(`${problems.length} problem(s) in rule files:\n${problems.map(formatProblem).join('\n')}`);
+    this.name = 'RuleLoadError';
+  }
+}
+
+export function formatProblem(p: RuleProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+type Compiled = (context: CelContext) => unknown;
+
+export interface CompiledRule {
+  definition: RuleDefinition;
+  info: RuleInfo;
+  condition: Compiled;
+  evidence: Array<[string, Compiled]>;
+  spam: boolean;
+}
+
+export interface LoadedRules {
+  rules: CompiledRule[];
+  problems: RuleProblem[];
+  /** evaluates one rule set on a message: what judge() uses, exposed for `rules test` and eval */
+  context: ViewContext;
+}
+
+/** The rules/ folder shipped with Kizuki: the nearest ancestor folder holding rules/data/brands.yaml. */
+export function builtInRulesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'rules');
+    if (existsSync(join(candidate, 'data', 'brands.yaml'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('the built-in rules/ folder was not found beside the Kizuki installation');
+}
+
+async function ruleFilesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+function lowerSet(values: readonly string[] | undefined): Set<string> {
+  return new Set((values ?? []).map((v) => v.trim().toLowerCase()).filter(Boolean));
+}
+
+function viewContext(options: DetectionOptions, data: ReferenceData): ViewContext {
+  const orgDomains = lowerSet(options.orgDomains);
+  const knownContactDomains = lowerSet(options.knownContactDomains);
+  const protectedDomains: ProtectedDomain[] = [];
+  for (const d of orgDomains) {
+    const p = protectDomain(d, 'organisation');
+    if (p) protectedDomains.push(p);
+  }
+  for (const d of knownContactDomains) {
+    const p = protectDomain(d, 'contact');
+    if (p) protectedDomains.push(p);
+  }
+  for (const brand of data.brands) {
+    for (const d of brand.domains) {
+      const p = protectDomain(d, 'brand');
+      if (p && !protectedDomains.some((q) => q.domain === p.domain)) protectedDomains.push(p);
+    }
+  }
+  return {
+    data,
+    orgDomains,
+    knownContactDomains,
+    protectedDomains,
+    allow: { senders: lowerSet(options.allow?.senders), domains: lowerSet(options.allow?.domains) },
+    block: { senders: lowerSet(options.block?.senders), domains: lowerSet(options.block?.domains) },
+  };
+}
+
+/** Reads and compiles every rule; collects every problem instead of stopping at the first. */
+export async function loadRules(options: DetectionOptions): Promise<LoadedRules> {
+  const builtIn = builtInRulesDir();
+  const dirs = [builtIn, ...options.ruleDirs.map((d) => resolve(d)).filter((d) => d !== builtIn)];
+  const data = await loadReferenceData(join(builtIn, 'data'));
+  const context = viewContext(options, data);
+  const env = createEnvironment(data, context.protectedDomains);
+  const problems: RuleProblem[] = [];
+  const rules: CompiledRule[] = [];
+  const seen = new Map<string, string>();
+  for (const dir of dirs) {
+    let files: string[];
+    try {
+      files = await ruleFilesIn(dir);
+    } catch (error) {
+      problems.push({ file: dir, line: 0, column: 0, message: `cannot read rule folder: ${(error as Error).message}` });
+      continue;
+    }
+    for (const file of files) {
+      const source = await readFile(file, 'utf8');
+      const read = readRuleFile(source, file);
+      problems.push(...read.problems);
+      if (!read.rule || !read.map || read.problems.length) continue;
+      const rule = read.rule;
+      const map = read.map;
+      const compile = (expression: string, path: string[]): Compiled | undefined => {
+        try {
+          const parsed = env.parse(expression);
+          const checked = parsed.check();
+          if (!checked.valid) throw checked.error;
+          if (path[0] === 'condition' && checked.type !== 'bool' && checked.type !== 'dyn') {
+            throw Object.assign(new Error(`condition must be a bool expression, not ${checked.type}`), { range: { start: 0 } });
+          }
+          return parsed as unknown as Compiled;
+        } catch (error) {
+          const e = error as Error & { range?: { start: number }; summary?: string };
+          const where = map.inside(path, e.range?.start ?? 0);
+          problems.push({ file, ...where, message: `${path.join('.')}: ${e.summary ?? e.message.split('\n')[0]}` });
+          return undefined;
+        }
+      };
+      const condition = compile(rule.condition, ['condition']);
+      const evidence: Array<[string, Compiled]> = [];
+      for (const [name, expression] of Object.entries(rule.evidence)) {
+        const fn = compile(expression, ['evidence', name]);
+        if (fn) evidence.push([name, fn]);
+      }
+      if (seen.has(rule.id)) {
+        problems.push({ file, ...map.field('id'), message: `duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})` });
+        continue;
+      }
+      if (!condition || evidence.length !== Object.keys(rule.evidence).length) continue;
+      seen.set(rule.id, file);
+      const resolveSample = (p: string) => resolve(dirname(file), p);
+      rules.push({
+        definition: rule,
+        condition,
+        evidence,
+        spam: rule.attack_types.some((t) => t.toLowerCase() === 'spam'),
+        info: {
+          id: rule.id,
+          name: rule.name,
+          description: rule.description,
+          severity: rule.severity,
+          attackTypes: rule.attack_types,
+          techniques: rule.techniques,
+          score: rule.score,
+          file,
+          samples: { positive: rule.samples.positive.map(resolveSample), negative: rule.samples.negative.map(resolveSample) },
+        },
+      });
+    }
+  }
+  return { rules, problems, context };
+}
+
+export interface RuleOutcome {
+  fired: FiredRule[];
+  errors: string[];
+}
+
+/** Evaluates every rule on a prepared view. */
+export function evaluateRules(rules: readonly CompiledRule[], view: DetectionView): RuleOutcome {
+  const cel = toCelContext(view);
+  const fired: FiredRule[] = [];
+  const errors: string[] = [];
+  for (const rule of rules) {
+    let hit = false;
+    try {
+      hit = rule.condition(cel) === true;
+    } catch (error) {
+      errors.push(`${rule.info.id}: ${(error as { summary?: string }).summary ?? (error as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    if (!hit) continue;
+    const values: Record<string, string> = {
+      sender: view.sender.address,
+      senderDomain: view.sender.domain,
+      senderName: view.sender.name,
+      subject: view.msg.subject.slice(0, 120),
+      brands: view.brand.offBrand.join(', ') || view.brand.named.join(', '),
+      score: String(rule.info.score),
+    };
+    for (const [name, fn] of rule.evidence) {
+      try {
+        values[name] = display(fromCel(fn(cel)));
+      } catch {
+        values[name] = '?';
+      }
+    }
+    const reason: Reason = {
+      ruleId: rule.info.id,
+      name: rule.info.name,
+      score: rule.info.score,
+      severity: rule.info.severity,
+      en: fill(rule.definition.reason.en, values),
+      ja: fill(rule.definition.reason.ja, values),
+    };
+    fired.push({ reason, spam: rule.spam });
+  }
+  return { fired, errors };
+}
+
+function display(value: unknown): string {
+  if (Array.isArray(value)) return [...new Set(value.map(display))].slice(0, 5).join(', ');
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? (values[name] ?? '') : whole));
+}
+
+export function detectorFrom(loaded: LoadedRules): Detector {
+  const { rules, context } = loaded;
+  return {
+    rules: rules.map((r) => r.info),
+    judge(analysis: Analysis, profile?: SenderProfile): Verdict {
+      const view = buildView(analysis, profile, context);
+      const outcome = evaluateRules(rules, view);
+      return decide(outcome.fired, outcome.errors);
+    },
+  };
+}
+
+/** Compiles every rule once. Throws RuleLoadError listing every bad file with its position. */
+export async function loadDetector(options: DetectionOptions): Promise<Detector> {
+  const loaded = await loadRules(options);
+  if (loaded.problems.length) throw new RuleLoadError(loaded.problems);
+  return detectorFrom(loaded);
+}

@@ -1,0 +1,198 @@
+// Lure wording: what a message asks the reader to do or fear, in the languages Kizuki reads.
+// Patterns describe kinds of attack, never phrases of one sample. Latin-script patterns run on text
+// with diacritics folded ('você' → 'voce'); Japanese patterns run on NFKC text.
+
+export const LURE_KINDS = [
+  'fileShare',
+  'documentView',
+  'credential',
+  'accountThreat',
+  'mailboxQuota',
+  'payment',
+  'delivery',
+  'voicemail',
+  'esign',
+  'urgency',
+  'prize',
+  'extortion',
+  'advanceFee',
+  'unsubscribe',
+  'marketing',
+] as const;
+export type LureKind = (typeof LURE_KINDS)[number];
+
+interface LurePatterns {
+  latin: RegExp[];
+  ja: RegExp[];
+}
+
+const L = (...patterns: RegExp[]) => patterns;
+
+const PATTERNS: Record<LureKind, LurePatterns> = {
+  fileShare: {
+    latin: L(
+      /\bshared? (?:you )?(?:a |an |the |some |\d+ )?(?:new )?(?:file|document|folder|item|spreadsheet|pdf|presentation)s?\b/,
+      /\b(?:has|have) shared\b/,
+      /\bshared (?:a |an |the )?(?:\w+ )?(?:file|document|folder)s? with you\b/,
+      /\bshared with you\b/,
+      /\bsent you (?:a |an |the |some )?(?:secure |encrypted |new )?(?:file|document|folder|fax|message)s?\b/,
+      /\b(?:file|document|folder)s? (?:has been|have been|was|were) shared\b/,
+      /\b(?:secure|encrypted|protected) (?:file|document|message)s?\b/,
+      /\bcompartilh(?:ou|ado|ada|ou com voce)\b.{0,40}\b(?:arquivo|documento|pasta)s?\b/,
+      /\b(?:arquivo|documento|pasta)s? (?:foi |foram )?compartilhad[oa]s?\b/,
+      /\bcompartid[oa]s? contigo\b|\bcomparti(?:o|do) (?:un |el )?(?:archivo|documento|carpeta)\b/,
+      /\b(?:archivo|documento)s? compartid[oa]s?\b/,
+      /\ba partage (?:un |le )?(?:fichier|document|dossier)\b|\bpartage avec vous\b/,
+      /\b(?:datei|dokument|ordner) (?:mit ihnen )?(?:ge)?teilt\b|\bhat (?:eine |ein )?(?:datei|dokument|ordner) (?:mit ihnen )?(?:ge)?teilt\b|\bfreigegeben\b/,
+      /\bha condiviso\b|\bcondiviso con te\b/,
+      /\bheeft (?:een )?(?:bestand|document|map) (?:met u |met je )?gedeeld\b/,
+    ),
+    ja: L(/ファイルを共有|共有しました|共有されました|共有ファイル|ドキュメントを共有|ファイルが届いて|ファイルをお送り/),
+  },
+  documentView: {
+    latin: L(
+      /\b(?:view|open|access|review|download|preview|read|retrieve) (?:the |your |this |shared |attached |secure |full |complete )*(?:document|file|pdf|invoice|statement|attachment|folder|message)s?\b/,
+      /\bclick (?:here|below|the (?:link|button)) to (?:view|open|access|download|review|read)\b/,
+      /\b(?:visualizar|abrir|acessar|baixar|ver) (?:o |a |os |as |seu |sua )?(?:documento|arquivo|fatura|boleto|nota fiscal|comprovante|pdf)s?\b/,
+      /\b(?:ver|abrir|descargar|acceder al?) (?:el |la |su )?(?:documento|archivo|factura)s?\b/,
+      /\b(?:voir|ouvrir|telecharger|consulter) (?:le |la |votre )?(?:document|fichier|facture)\b/,
+      /\b(?:dokument|datei|rechnung) (?:ansehen|offnen|herunterladen)\b/,
+    ),
+    ja: L(/(?:ドキュメント|ファイル|書類|資料|請求書)を?(?:表示|開く|確認|閲覧|ダウンロード)/),
+  },
+  credential: {
+    latin: L(
+      /\b(?:verify|confirm|validate|update|re-?activate|restore|unlock|secure|reconfirm|re-?validate) (?:your |the )?(?:e-?mail |mail |web ?mail |outlook |office ?365 |microsoft |apple |bank(?:ing)? |paypal )?(?:account|identity|password|credentials?|login|details|information|info|mailbox|e-?mail address|billing|payment (?:method|details|information))\b/,
+      /\b(?:sign|log) ?in (?:to|and) (?:view|access|continue|confirm|verify|download|read|restore|keep)\b/,
+      /\bpassword (?:will )?expir|\bpassword (?:is )?(?:due|about to expire)|\bkeep (?:your )?(?:current |same )?password\b/,
+      /\b(?:enter|provide|submit) your (?:password|credentials|login|pin|card)\b/,
+      /\bunusual (?:sign-?in|login|activity)|\bsuspicious (?:sign-?in|login|activity)\b|\bnew (?:sign-?in|login) (?:attempt|detected)\b/,
+      /\b(?:atualiz|confirm|verifiqu|valid|regulariz|recadastr|desbloque)(?:e|ar|a)\w* (?:os |as |seus |suas |o |a |sua |seu )?(?:dados|cadastro|conta|senha|identidade|informacoes|acesso|chave|token|dispositivo)\b/,
+      /\b(?:sua|seu) (?:senha|acesso|cadastro|token|chave de seguranca)\b.{0,40}\b(?:expir|venc|bloque|suspens|desativ)/,
+      /\b(?:actualic|confirm|verifiqu|valid|reactiv|desbloque)(?:e|ar|a)\w* (?:sus |su |los |la |el )?(?:datos|cuenta|contrasena|identidad|informacion|acceso)\b/,
+      /\b(?:mettre a jour|confirmer|verifier|valider) (?:vos |votre )?(?:donnees|compte|mot de passe|identite|informations)\b/,
+      /\b(?:bestatigen|aktualisieren|verifizieren) sie (?:ihr|ihre)\b|\b(?:ihr|ihre) (?:konto|passwort|daten) (?:bestatigen|aktualisieren|verifizieren)\b/,
+    ),
+    ja: L(
+      /本人確認|パスワード(?:の|を)?(?:有効期限|期限|更新|変更|再設定|確認)|アカウント(?:情報)?(?:の|を)?(?:確認|更新|認証)|ログインして|サインインして|認証(?:を|して)|情報(?:の|を)更新|お客様情報|ご登録情報/,
+    ),
+  },
+  accountThreat: {
+    latin: L(
+      /\b(?:account|mailbox|e-?mail|access|card|service)s? (?:has been |have been |was |will be |is |are |may be |is being |being )?(?:temporarily |permanently )?(?:suspended|locked|disabled|deactivated|limited|restricted|closed|blocked|terminated|deleted|on hold)\b/,
+      /\b(?:suspend|lock|disable|deactivate|limit|restrict|close|block|terminate|delete)(?:ed)? your (?:account|mailbox|e-?mail|access|card)\b/,
+      /\b(?:conta|cartao|acesso|cadastro|chave pix|beneficio)s? (?:foi |sera |esta |pode ser |serao |foram )?(?:temporariamente )?(?:bloquead|suspens|desativad|cancelad|encerrad|limitad|restrit)/,
+      /\b(?:cuenta|tarjeta|acceso)s? (?:ha sido |sera |esta |fue )?(?:temporalmente )?(?:bloquead|suspendid|desactivad|cancelad|limitad|restringid)/,
+      /\b(?:compte|carte) (?:a ete |sera |est )?(?:suspendu|bloque|desactive|limite|restreint)/,
+      /\b(?:konto|karte) (?:wurde |wird |ist )?(?:gesperrt|eingeschrankt|deaktiviert)\b/,
+    ),
+    ja: L(/アカウント(?:が|を|は)?(?:停止|ロック|制限|凍結|無効|削除|一時停止)|利用(?:を)?(?:停止|制限)|(?:カード|口座)(?:の|が)?(?:利用)?(?:停止|制限|凍結)/),
+  },
+  mailboxQuota: {
+    latin: L(
+      /\b(?:mailbox|e-?mail|storage|quota|inbox|cloud)s? (?:is |are |has |have )?(?:almost |nearly )?(?:full|exceeded|over ?(?:quota|limit)|reached (?:its |the )?(?:limit|capacity))\b/,
+      /\b(?:storage|quota) (?:limit|exceeded|warning)\b|\bpending (?:incoming )?(?:e-?mails|messages)\b|\bundelivered (?:e-?mails|messages)\b/,
+      /\b(?:caixa (?:de (?:correio|entrada) )?(?:cheia|lotada)|armazenamento (?:cheio|esgotado|lotado))\b|\b(?:buzon|almacenamiento) (?:lleno|completo)\b/,
+    ),
+    ja: L(/メールボックス(?:の容量|が一杯|がいっぱい)|容量(?:が|を)?(?:超過|上限|不足)|ストレージ(?:が|の)?(?:上限|不足|いっぱい)/),
+  },
+  payment: {
+    latin: L(
+      /\b(?:invoice|payment|remittance|wire transfer|bank transfer|purchase order|overdue|outstanding balance|refund|billing statement|tax refund)\b/,
+      /\b(?:fatura|boleto|pagamento|comprovante|transferencia|reembolso|restituicao|debito|pix|nota fiscal|cobranca|divida|multa)\b/,
+      /\b(?:factura|pago|transferencia|reembolso|recibo|deuda)\b/,
+      /\b(?:facture|paiement|virement|remboursement)\b|\b(?:rechnung|zahlung|uberweisung|erstattung)\b/,
+    ),
+    ja: L(/請求書|お支払い|支払い|振込|返金|未払い|ご入金|決済/),
+  },
+  delivery: {
+    latin: L(
+      /\b(?:parcel|package|shipment|delivery|courier|consignment)s? (?:is |has been |was |could not be |couldn't be |on |awaiting |pending |failed|attempt|suspended|held|on hold|notification|status)/,
+      /\b(?:delivery|shipping|customs|redelivery) (?:fee|charge|attempt|failed|failure|problem|issue)s?\b|\bunable to deliver\b|\btrack(?:ing)? (?:your )?(?:parcel|package|shipment)\b/,
+      /\b(?:encomenda|pacote|entrega|objeto|remessa)s? (?:esta |foi |nao |aguardando |retid|pendente|taxad)|\btaxa (?:de )?(?:entrega|alfandega|importacao|envio)\b|\b(?:correios|rastreio|rastreamento)\b/,
+      /\b(?:paquete|envio|entrega)s? (?:pendiente|retenido|no pudo|fallid)|\b(?:colis|livraison) (?:en attente|echouee|suspendue)\b|\b(?:paket|sendung|zustellung) (?:konnte nicht|wartet|ausstehend)\b/,
+    ),
+    ja: L(/不在(?:通知|連絡)|お荷物|配達(?:できません|予定|状況|失敗)|再配達|配送(?:状況|できません)|宅配便/),
+  },
+  voicemail: {
+    latin: L(
+      /\b(?:voice ?mail|voice message|voice note|missed call|new fax|fax message|incoming fax|audio message|voice memo)s?\b/,
+      /\b(?:mensagem de voz|chamada perdida|correio de voz|mensaje de voz|llamada perdida|message vocal|sprachnachricht)\b/,
+    ),
+    ja: L(/留守番電話|ボイスメール|ボイスメッセージ|音声メッセージ|不在着信|ファックス受信|FAX受信/i),
+  },
+  esign: {
+    latin: L(
+      /\b(?:review and sign|please (?:review and )?sign|sign (?:the |this |your )?(?:document|agreement|contract)|e-?sign(?:ature|ed)?|electronic(?:ally)? sign(?:ature|ed)?|digital(?:ly)? sign(?:ature|ed)?|completed: |awaiting your signature|ready for (?:your )?signature)\b/,
+      /\b(?:assinatura (?:eletronica|digital)|assinar (?:o )?(?:documento|contrato)|firma (?:electronica|digital)|firmar (?:el )?(?:documento|contrato)|signature electronique)\b/,
+    ),
+    ja: L(/電子署名|電子契約|署名(?:を|して|が)|ご署名/),
+  },
+  urgency: {
+    latin: L(
+      /\b(?:within|in the next) (?:24|48|72|12|2|3) ?(?:hours|hrs|h)\b|\b(?:immediately|urgent(?:ly)?|final (?:notice|warning|reminder)|last (?:notice|warning|chance|reminder)|act now|expires? (?:today|soon)|as soon as possible|action required|immediate action|time-sensitive)\b/,
+      /\b(?:imediatamente|urgente|ultimo aviso|ultima chance|ultimas horas|em ate (?:24|48|72) ?(?:horas|h)|prazo (?:final|de \d+)|expira (?:hoje|em)|nao perca)\b/,
+      /\b(?:inmediatamente|urgente|ultimo aviso|en (?:las proximas )?(?:24|48|72) horas|caduca hoy|dernier (?:avis|rappel)|sofort|dringend|letzte (?:mahnung|warnung))\b/,
+    ),
+    ja: L(/至急|緊急|(?:24|48|72)時間以内|本日中|期限切れ|直ちに|速やかに|最終(?:通知|警告)/),
+  },
+  prize: {
+    latin: L(
+      /\b(?:you(?:'ve| have)? (?:won|been selected|been chosen)|winner|lottery|jackpot|sweepstake|free (?:gift|iphone|reward)|claim (?:your )?(?:reward|prize|gift|bonus)|congratulations|reward points|points (?:will )?expire|gift card|cash ?back|bonus)\b/,
+      /\b(?:voce (?:ganhou|foi (?:selecionad|sortead))|parabens|premio|premiad|sorteio|resgat(?:e|ar)|pontos? (?:vao |ira |irao )?expir|milhas|brinde|recompensa|cashback|bonus|gratis)\b/,
+      /\b(?:has ganado|ganador|felicidades|premio|sorteo|regalo|recompensa|vous avez gagne|gagnant|felicitations|gewonnen|gewinner)\b/,
+    ),
+    ja: L(/当選|おめでとうございます|プレゼント|ポイント(?:が|の)?(?:失効|期限)|景品|賞金/),
+  },
+  extortion: {
+    latin: L(
+      /\b(?:i (?:have )?(?:hacked|infected|gained access to|recorded)|your (?:device|computer|webcam|camera) (?:was|has been) (?:hacked|infected|compromised)|adult (?:website|site|video)|porn\w*|masturbat\w*|intimate (?:video|photos))\b/,
+      /\b(?:bitcoin|btc) (?:wallet|address)\b|\bsend (?:me )?\$?\d+ (?:in|worth of) (?:bitcoin|btc)\b/,
+    ),
+    ja: L(/アダルトサイト|ビットコイン(?:で|を)?(?:支払|送金)|録画しました|ハッキングしました/),
+  },
+  advanceFee: {
+    latin: L(
+      /\b(?:inheritance|next of kin|beneficiary|unclaimed (?:funds|fund|deposit)|consignment box|(?:million|m) (?:us ?)?(?:dollars|usd|euros|eur|pounds)|(?:us)?\$ ?\d{1,3}(?:,\d{3}){2,}|usd ?\d{1,3}(?:,\d{3}){2,}|barrister|diplomat|compensation fund|investment (?:opportunity|proposal|partner)|business proposal|charity donation|donate (?:the )?(?:sum|funds))\b/,
+      /\b(?:heranca|beneficiario|milhoes de (?:dolares|reais|euros)|herencia|millones de (?:dolares|euros))\b/,
+    ),
+    ja: L(/遺産|相続人|受取人|数百万ドル/),
+  },
+  unsubscribe: {
+    latin: L(
+      /\b(?:unsubscribe|opt[- ]?out|remove (?:me|yourself) from (?:this|our|the) (?:list|mailing)|no longer (?:wish|want) to receive|manage (?:your )?(?:e-?mail )?preferences)\b/,
+      /\b(?:descadastr|cancelar (?:a )?(?:inscricao|assinatura)|nao deseja (?:mais )?receber|darse de baja|cancelar suscripcion|se desabonner|desinscri|abmelden|austragen)\w*/,
+    ),
+    ja: L(/配信停止|配信解除|メルマガ(?:の)?解除|購読解除/),
+  },
+  marketing: {
+    latin: L(
+      /\b(?:limited time|special offer|exclusive offer|best price|lowest price|order now|buy now|shop now|discount|% off|save \$?\d+|free shipping|deal of the day|money back|risk[- ]free|act fast|satisfaction guaranteed)\b/,
+      /\b(?:oferta|promocao|desconto|frete gratis|compre (?:ja|agora)|aproveite|imperdivel|so hoje|liquidacao|descuento|envio gratis|compra ahora|promo)\w*/,
+    ),
+    ja: L(/期間限定|特別価格|割引|送料無料|今すぐ購入|セール/),
+  },
+};
+
+/** Which lure kinds the text shows. `text` must already be normalised (normaliseText). */
+export function findLures(normalised: string, folded: string): Record<LureKind, boolean> {
+  const found = {} as Record<LureKind, boolean>;
+  for (const kind of LURE_KINDS) {
+    const patterns = PATTERNS[kind];
+    found[kind] = patterns.latin.some((re) => re.test(folded)) || patterns.ja.some((re) => re.test(normalised));
+  }
+  return found;
+}
+
+/** The 2017 lure's own subject and its close variants ('shared you a file', 'has shared a document with you'). */
+export function isFileShareSubject(normalisedSubject: string): boolean {
+  const folded = normalisedSubject;
+  return (
+    /\bshared? (?:you |with you )?(?:a |an |the )?(?:file|document|folder|item)s?\b/.test(folded) ||
+    /\bshared (?:a |an |the )?(?:\w+ )?(?:file|document|folder)s? with you\b/.test(folded) ||
+    /\bsent you (?:a |an |the )?(?:file|document)s?\b/.test(folded) ||
+    /\bcompartilh\w* (?:um |uma |o |a )?(?:arquivo|documento|pasta)\b/.test(folded) ||
+    /\bcomparti\w* (?:un |el )?(?:archivo|documento)\b/.test(folded) ||
+    /ファイルを共有|共有しました|共有されました/.test(normalisedSubject)
+  );
+}

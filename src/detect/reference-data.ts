@@ -1,0 +1,76 @@
+// The detection data files under rules/data: brands and their genuine domains, kinds of link hosts.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { foldDiacritics } from './text.js';
+
+export interface Brand {
+  id: string;
+  name: string;
+  /** one case-insensitive pattern for every way the brand is named */
+  words: RegExp;
+  domains: string[];
+}
+
+export interface ReferenceData {
+  brands: Brand[];
+  /** genuine domain → brand id */
+  brandByDomain: Map<string, string>;
+  shorteners: Set<string>;
+  /** entries are registrable domains, hosts, or host/path prefixes */
+  freeHosting: string[];
+  riskyTlds: Set<string>;
+}
+
+export class DataFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'DataFileError';
+  }
+}
+
+function stringList(value: unknown, file: string, what: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new DataFileError(file, `${what} must be a list of strings`);
+  return (value as string[]).map((v) => v.toLowerCase());
+}
+
+export function parseBrands(source: string, file: string): Brand[] {
+  const doc = parseYaml(source) as { brands?: Record<string, { name?: string; words?: unknown; domains?: unknown }> } | null;
+  if (!doc?.brands || typeof doc.brands !== 'object') throw new DataFileError(file, 'expected a top-level "brands:" map');
+  const brands: Brand[] = [];
+  for (const [id, entry] of Object.entries(doc.brands)) {
+    const words = stringList(entry?.words, file, `brands.${id}.words`).map((w) => foldDiacritics(w.normalize('NFKC')));
+    if (!words.length) throw new DataFileError(file, `brands.${id} needs at least one word`);
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(words.map((w) => `(?:${w})`).join('|'), 'u');
+    } catch (error) {
+      throw new DataFileError(file, `brands.${id}.words: ${(error as Error).message}`);
+    }
+    brands.push({ id, name: entry?.name ?? id, words: pattern, domains: stringList(entry?.domains, file, `brands.${id}.domains`) });
+  }
+  return brands;
+}
+
+export function parseLinkHosts(source: string, file: string): Pick<ReferenceData, 'shorteners' | 'freeHosting' | 'riskyTlds'> {
+  const doc = (parseYaml(source) ?? {}) as Record<string, unknown>;
+  return {
+    shorteners: new Set(stringList(doc.shorteners, file, 'shorteners')),
+    freeHosting: stringList(doc.freeHosting, file, 'freeHosting'),
+    riskyTlds: new Set(stringList(doc.riskyTlds, file, 'riskyTlds')),
+  };
+}
+
+export async function loadReferenceData(dataDir: string): Promise<ReferenceData> {
+  const brandsFile = join(dataDir, 'brands.yaml');
+  const hostsFile = join(dataDir, 'link-hosts.yaml');
+  const brands = parseBrands(await readFile(brandsFile, 'utf8'), brandsFile);
+  const hosts = parseLinkHosts(await readFile(hostsFile, 'utf8'), hostsFile);
+  const brandByDomain = new Map<string, string>();
+  for (const brand of brands) for (const domain of brand.domains) brandByDomain.set(domain, brand.id);
+  return { brands, brandByDomain, ...hosts };
+}

@@ -1,0 +1,39 @@
+// Text normalisation shared by the lure, brand and token detectors.
+
+// Built from a string: the class mixes format and variation-selector code points on purpose.
+const INVISIBLE_RE = new RegExp('[\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0]', 'g');
+
+/** NFKC, lower-case, invisible characters removed, whitespace collapsed. Keeps Japanese intact. */
+export function normaliseText(text: string): string {
+  return text.normalize('NFKC').replace(INVISIBLE_RE, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** normaliseText plus diacritics removed: 'você' → 'voce', 'não' → 'nao'. Only for Latin-script patterns. */
+export function foldDiacritics(normalised: string): string {
+  return normalised.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
+}
+
+/** Crude HTML to visible text for the lure detectors when a message has HTML but no plain text part. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style|head)[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&amp;/gi, '&')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code) % 0x110000))
+    .replace(/&[a-z]+;/gi, ' ');
+}
+
+/** Alt texts, titles and image file names in HTML: where brand logos name themselves. */
+export function htmlImageWords(html: string): string {
+  const words: string[] = [];
+  const re = /<img\b[^>]*>/gi;
+  for (const tag of html.matchAll(re)) {
+    for (const attr of tag[0].matchAll(/\b(alt|title|src)\s*=\s*["']([^"']{1,300})["']/gi)) {
+      const value = attr[2] ?? '';
+      words.push(attr[1]?.toLowerCase() === 'src' ? (value.split(/[/?#]/).filter(Boolean).pop() ?? '') : value);
+    }
+    if (words.length > 200) break;
+  }
+  return words.join(' ');
+}

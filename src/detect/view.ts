@@ -1,0 +1,417 @@
+// The flattened view of one message that rule conditions read. Built once per message, then every rule
+// evaluates against it. Numbers are plain JS numbers (declared 'double' to CEL) so no BigInt crosses in.
+import type { Analysis, AttachmentInfo, Link } from '../model/analysis.js';
+import type { SenderProfile } from '../model/verdict.js';
+import { findLures, isFileShareSubject, LURE_KINDS, type LureKind } from './lures.js';
+import type { ReferenceData } from './reference-data.js';
+import { domainParts, imitatedDomain, type ProtectedDomain } from './similarity.js';
+import { foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
+
+export interface LinkView {
+  url: string;
+  host: string;
+  /** registrable domain ('' for IP hosts) */
+  domain: string;
+  scheme: string;
+  isIp: boolean;
+  text: string;
+  textMismatch: boolean;
+  foundIn: string;
+  inAttachment: boolean;
+  shortener: boolean;
+  freeHost: boolean;
+  riskyTld: boolean;
+  /** the domain this link's host imitates ('' when none) */
+  lookalikeOf: string;
+  /** a brand named inside the host name while the host does not belong to that brand ('' when none) */
+  brandInHost: string;
+  /** brand that owns this link's domain ('' when none) */
+  brand: string;
+  /** same registrable domain as the From address */
+  sameAsSender: boolean;
+  punycode: boolean;
+  /** the URL carries an e-mail address (often the victim's, to pre-fill a fake sign-in) */
+  carriesEmail: boolean;
+  /** the URL has a non-default port */
+  hasPort: boolean;
+}
+
+export interface AttachmentView {
+  filename: string;
+  ext: string;
+  type: string;
+  size: number;
+  inline: boolean;
+  linkOnly: boolean;
+  extensionMismatch: boolean;
+  pdfPages: number;
+  pdfLinks: number;
+  pdfTextChars: number;
+  pdfEncrypted: boolean;
+  pdfJavascript: boolean;
+  htmlForm: boolean;
+  htmlPassword: boolean;
+  htmlScript: boolean;
+  htmlMetaRefresh: boolean;
+  /** a form in this HTML attachment posts to another site */
+  htmlFormExternal: boolean;
+  qrCount: number;
+  depth: number;
+  executable: boolean;
+}
+
+export interface MessageView {
+  subject: string;
+  /** normalised subject + body text (lower-case, NFKC), capped */
+  text: string;
+  /** `text` with diacritics folded */
+  textFolded: string;
+  language: string;
+  direction: 'inbound' | 'internal' | 'outbound';
+  hasHtml: boolean;
+  textLength: number;
+  linkCount: number;
+  distinctLinkDomains: number;
+  attachmentCount: number;
+  recipientCount: number;
+  externalRecipientDomains: number;
+  hiddenRecipients: boolean;
+  undisclosedRecipients: boolean;
+  sentToSelf: boolean;
+  isBounce: boolean;
+  isAutoReply: boolean;
+  isMailingList: boolean;
+  listUnsubscribe: boolean;
+  bulkPrecedence: boolean;
+  replyToDiffers: boolean;
+  returnPathDiffers: boolean;
+  fileShareSubject: boolean;
+  /** HTML body has a form / a password field */
+  bodyForm: boolean;
+  bodyPassword: boolean;
+  /** HTML body is mostly images: little visible text */
+  imageHeavy: boolean;
+  /** the subject or text addresses the reader by their mailbox name or address ('Dear phishing@…') */
+  greetsByAddress: boolean;
+  /** upper-case share of letters in the subject, 0..1 */
+  subjectCaps: number;
+}
+
+export interface SenderView {
+  address: string;
+  name: string;
+  domain: string;
+  orgDomain: string;
+  freemail: boolean;
+  internal: boolean;
+  knownContact: boolean;
+  /** brand that owns the sender's domain ('' when none) */
+  brand: string;
+  /** the display name contains an e-mail address */
+  nameHasAddress: boolean;
+  /** the display name shows an address at another registrable domain than the real one */
+  nameAddressDiffers: boolean;
+  /** a brand named in the display name ('' when none) */
+  nameBrand: string;
+  /** the display name names one of the organisation's or contacts' domains while the sender is not from it */
+  nameClaimsProtected: boolean;
+  /** the domain the sender's domain imitates ('' when none) */
+  lookalikeOf: string;
+  replyToFreemail: boolean;
+  replyToLookalikeOf: string;
+  /** allow/block lists from the configuration */
+  allowListed: boolean;
+  blockListed: boolean;
+}
+
+export interface AuthView {
+  checked: boolean;
+  spf: string;
+  dkim: string;
+  dkimAligned: boolean;
+  dmarc: string;
+  /** DMARC pass, or an aligned DKIM pass */
+  pass: boolean;
+  fail: boolean;
+}
+
+export interface BrandView {
+  /** brands named in subject, display name, text, logo alt texts or file names */
+  named: string[];
+  /** brands named while neither the sender nor any link belongs to them */
+  offBrand: string[];
+}
+
+export interface ProfileFields {
+  known: boolean;
+  firstContact: boolean;
+  messageCount: number;
+  /** days since this sender's previous message (-1 when unknown) */
+  daysSinceLast: number;
+  flagged: number;
+  withAttachments: number;
+  attachmentTypes: Record<string, number>;
+  linkDomains: Record<string, number>;
+  languages: Record<string, number>;
+}
+
+/** A known sender doing something for the first time. Pure helpers over ProfileFields. */
+export function newAttachmentType(p: ProfileFields, type: string): boolean {
+  return p.known && !(p.attachmentTypes[type] ?? 0);
+}
+export function newLinkDomain(p: ProfileFields, domain: string): boolean {
+  return p.known && !(p.linkDomains[domain] ?? 0);
+}
+export function newLanguage(p: ProfileFields, language: string): boolean {
+  return p.known && p.messageCount >= 3 && !(p.languages[language] ?? 0);
+}
+
+export interface DetectionView {
+  msg: MessageView;
+  sender: SenderView;
+  auth: AuthView;
+  lure: Record<LureKind, boolean>;
+  brand: BrandView;
+  links: LinkView[];
+  attachments: AttachmentView[];
+  profile: ProfileFields;
+}
+
+export interface ViewContext {
+  data: ReferenceData;
+  orgDomains: Set<string>;
+  knownContactDomains: Set<string>;
+  /** org + contact + brand domains that look-alikes are checked against */
+  protectedDomains: ProtectedDomain[];
+  allow: { senders: Set<string>; domains: Set<string> };
+  block: { senders: Set<string>; domains: Set<string> };
+}
+
+const TEXT_CAP = 30_000;
+const EXECUTABLE_EXT = /^(?:exe|scr|com|pif|bat|cmd|vbs|vbe|js|jse|wsf|wsh|hta|msi|lnk|ps1|jar|iso|img|vhd|cab|cpl|reg|dll|apk)$/;
+
+export function buildView(analysis: Analysis, profile: SenderProfile | undefined, ctx: ViewContext): DetectionView {
+  const facts = analysis.facts;
+  const html = analysis.html ?? '';
+  const bodyText = analysis.text?.trim() ? analysis.text : htmlToText(html);
+  const imageWords = htmlImageWords(html);
+  const attachmentNames = analysis.attachments.map((a) => a.filename).join(' ');
+  const rawText = `${analysis.subject}\n${bodyText.slice(0, TEXT_CAP)}`;
+  const text = normaliseText(rawText);
+  const textFolded = foldDiacritics(text);
+  const subjectNorm = normaliseText(analysis.subject);
+  const lure = findLures(text, textFolded);
+
+  const fromDomain = (analysis.from.domain || facts.fromDomain || '').toLowerCase();
+  const fromOrg = facts.fromOrgDomain || domainParts(fromDomain).registrable;
+  const internal = ctx.orgDomains.has(fromOrg) || ctx.orgDomains.has(fromDomain);
+  const allExternalRecipients = [...analysis.to, ...analysis.cc, ...analysis.bcc].every((r) => !ctx.orgDomains.has(domainParts(r.domain).registrable));
+  const direction: MessageView['direction'] = internal ? (allExternalRecipients && analysis.to.length + analysis.cc.length + analysis.bcc.length > 0 ? 'outbound' : 'internal') : 'inbound';
+
+  const links = analysis.links.map((link) => linkView(link, fromOrg, ctx));
+  const attachments = analysis.attachments.map(attachmentView);
+
+  const brandHaystack = foldDiacritics(normaliseText(`${analysis.subject} ${analysis.from.name} ${bodyText.slice(0, 8000)} ${imageWords} ${attachmentNames}`));
+  const named = ctx.data.brands.filter((b) => b.words.test(brandHaystack)).map((b) => b.id);
+  const senderBrand = ctx.data.brandByDomain.get(fromOrg) ?? ctx.data.brandByDomain.get(fromDomain) ?? '';
+  const linkBrands = new Set(links.map((l) => l.brand).filter(Boolean));
+  const offBrand = named.filter((id) => id !== senderBrand && !linkBrands.has(id));
+
+  const nameFolded = foldDiacritics(normaliseText(analysis.from.name));
+  const nameAddresses = [...analysis.from.name.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].map((m) => (m[1] ?? '').toLowerCase());
+  const nameBrand = ctx.data.brands.find((b) => b.words.test(nameFolded))?.id ?? '';
+  const nameClaimsProtected = ctx.protectedDomains.some(
+    (p) => p.owner !== 'brand' && p.label.length >= 4 && p.domain !== fromOrg && new RegExp(`\\b${escapeRegExp(p.label)}\\b`).test(nameFolded),
+  );
+  const replyToDomains = analysis.replyTo.map((r) => r.domain).filter(Boolean);
+  const replyToLookalike = replyToDomains.map((d) => imitatedDomain(d, ctx.protectedDomains)?.domain).find(Boolean) ?? '';
+  const address = analysis.from.address.toLowerCase();
+
+  const auth = analysis.auth;
+  const dkimPass = auth.dkim.find((d) => d.result === 'pass');
+  const authView: AuthView = {
+    checked: auth.source !== 'none',
+    spf: auth.spf.result,
+    dkim: dkimPass ? 'pass' : (auth.dkim[0]?.result ?? 'none'),
+    dkimAligned: auth.dkim.some((d) => d.result === 'pass' && d.aligned),
+    dmarc: auth.dmarc.result,
+    pass: auth.dmarc.result === 'pass' || auth.dkim.some((d) => d.result === 'pass' && d.aligned),
+    fail: auth.dmarc.result === 'fail' || (auth.spf.result === 'fail' && !dkimPass),
+  };
+
+  const letters = analysis.subject.replace(/[^A-Za-z]/g, '');
+  const recipientLocal = (analysis.to[0]?.address ?? '').split('@')[0] ?? '';
+  const visibleLength = bodyText.replace(/\s+/g, ' ').trim().length;
+
+  const msg: MessageView = {
+    subject: analysis.subject,
+    text,
+    textFolded,
+    language: facts.language,
+    direction,
+    hasHtml: facts.hasHtml,
+    textLength: facts.textLength,
+    linkCount: facts.linkCount,
+    distinctLinkDomains: facts.distinctLinkDomains,
+    attachmentCount: facts.attachmentCount,
+    recipientCount: facts.recipientCount,
+    externalRecipientDomains: facts.externalRecipientDomains,
+    hiddenRecipients: facts.hiddenRecipients,
+    undisclosedRecipients: facts.undisclosedRecipients,
+    sentToSelf: facts.sentToSelf,
+    isBounce: facts.isBounce,
+    isAutoReply: facts.isAutoReply,
+    isMailingList: facts.isMailingList,
+    listUnsubscribe: analysis.headers.some((h) => h.key === 'list-unsubscribe'),
+    bulkPrecedence: analysis.headers.some((h) => h.key === 'precedence' && /bulk|list|junk/i.test(h.value)),
+    replyToDiffers: facts.replyToDiffers,
+    returnPathDiffers: facts.returnPathDiffers,
+    fileShareSubject: isFileShareSubject(subjectNorm),
+    bodyForm: /<form\b/i.test(html),
+    bodyPassword: /<input\b[^>]*type\s*=\s*["']?password/i.test(html),
+    imageHeavy: facts.hasHtml && /<img\b/i.test(html) && visibleLength < 200,
+    greetsByAddress:
+      recipientLocal.length >= 3 &&
+      new RegExp(`(?:dear|hello|hi|ola|prezado|prezada|estimado|querido)\\s+${escapeRegExp(recipientLocal)}\\b`).test(textFolded),
+    subjectCaps: letters.length >= 8 ? letters.replace(/[^A-Z]/g, '').length / letters.length : 0,
+  };
+
+  const sender: SenderView = {
+    address,
+    name: analysis.from.name,
+    domain: fromDomain,
+    orgDomain: fromOrg,
+    freemail: facts.freemailSender,
+    internal,
+    knownContact: ctx.knownContactDomains.has(fromOrg),
+    brand: senderBrand,
+    nameHasAddress: nameAddresses.length > 0,
+    nameAddressDiffers: nameAddresses.some((d) => domainParts(d).registrable !== fromOrg),
+    nameBrand: nameBrand !== senderBrand ? nameBrand : '',
+    nameClaimsProtected,
+    lookalikeOf: imitatedDomain(fromDomain, ctx.protectedDomains)?.domain ?? '',
+    replyToFreemail: analysis.replyTo.some((r) => FREEMAIL.has(domainParts(r.domain).registrable)) && !facts.freemailSender,
+    replyToLookalikeOf: replyToLookalike,
+    allowListed: ctx.allow.senders.has(address) || ctx.allow.domains.has(fromOrg) || ctx.allow.domains.has(fromDomain),
+    blockListed: ctx.block.senders.has(address) || ctx.block.domains.has(fromOrg) || ctx.block.domains.has(fromDomain),
+  };
+
+  return {
+    msg,
+    sender,
+    auth: authView,
+    lure,
+    brand: { named, offBrand },
+    links,
+    attachments,
+    profile: historyOf(profile, analysis),
+  };
+}
+
+const FREEMAIL = new Set([
+  'gmail.com', 'googlemail.com', 'yahoo.com', 'yahoo.co.jp', 'hotmail.com', 'outlook.com', 'live.com', 'msn.com', 'aol.com',
+  'icloud.com', 'me.com', 'mail.com', 'gmx.com', 'gmx.de', 'gmx.net', 'web.de', 'yandex.ru', 'yandex.com', 'mail.ru', 'protonmail.com',
+  'proton.me', 'zoho.com', 'qq.com', '163.com', '126.com', 'uol.com.br', 'bol.com.br', 'terra.com.br', 'ig.com.br', 'hotmail.com.br',
+  'yahoo.com.br', 'outlook.jp', 'docomo.ne.jp', 'ezweb.ne.jp', 'softbank.ne.jp', 'i.softbank.jp', 'tutanota.com', 'hushmail.com',
+]);
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function hostMatches(host: string, domain: string, entries: readonly string[], url: string): boolean {
+  for (const entry of entries) {
+    if (entry.includes('/')) {
+      if (url.includes(`//${entry}`) || url.includes(`.${entry}`)) return true;
+    } else if (domain === entry || host === entry || host.endsWith(`.${entry}`)) return true;
+  }
+  return false;
+}
+
+function linkView(link: Link, senderOrg: string, ctx: ViewContext): LinkView {
+  const host = link.host;
+  const domain = link.registrableDomain;
+  const tld = host.includes('.') ? host.slice(host.lastIndexOf('.') + 1) : '';
+  const brand = ctx.data.brandByDomain.get(domain) ?? ctx.data.brandByDomain.get(host) ?? '';
+  let brandInHost = '';
+  if (!brand && !link.isIp) {
+    const hostWords = host.replace(/[.-]/g, ' ');
+    const hit = ctx.data.brands.find((b) => b.domains.length > 0 && b.words.test(hostWords));
+    brandInHost = hit?.id ?? '';
+  }
+  const lookalike = link.isIp || brand ? undefined : imitatedDomain(host, ctx.protectedDomains);
+  return {
+    url: link.url,
+    host,
+    domain,
+    scheme: link.scheme,
+    isIp: link.isIp,
+    text: link.text ?? '',
+    textMismatch: link.textMismatch,
+    foundIn: link.foundIn,
+    inAttachment: link.attachmentIndex !== undefined,
+    shortener: ctx.data.shorteners.has(domain) || ctx.data.shorteners.has(host),
+    freeHost: hostMatches(host, domain, ctx.data.freeHosting, link.url),
+    riskyTld: ctx.data.riskyTlds.has(tld),
+    lookalikeOf: lookalike?.domain ?? '',
+    brandInHost,
+    brand,
+    sameAsSender: !!domain && domain === senderOrg,
+    punycode: host.split('.').some((label) => label.startsWith('xn--')),
+    carriesEmail: /[?&#/=][\w.+-]+(?:@|%40)[\w-]+\.[\w.-]+/i.test(link.url.slice(host.length + 8)),
+    hasPort: /^[a-z]+:\/\/[^/]+:\d+/i.test(link.url),
+  };
+}
+
+function attachmentView(a: AttachmentInfo): AttachmentView {
+  const ext = /\.([a-z0-9]{1,6})$/i.exec(a.filename)?.[1]?.toLowerCase() ?? '';
+  const formExternal = (a.html?.formActions ?? []).some((action) => /^https?:\/\//i.test(action));
+  return {
+    filename: a.filename,
+    ext,
+    type: a.detectedType,
+    size: a.size,
+    inline: a.inline,
+    linkOnly: a.linkOnly,
+    extensionMismatch: a.extensionMismatch,
+    pdfPages: a.pdf?.pages ?? 0,
+    pdfLinks: a.pdf?.links ?? 0,
+    pdfTextChars: a.pdf?.textChars ?? 0,
+    pdfEncrypted: a.pdf?.encrypted ?? false,
+    pdfJavascript: a.pdf?.hasJavascript ?? false,
+    htmlForm: a.html?.hasForm ?? false,
+    htmlPassword: a.html?.hasPasswordField ?? false,
+    htmlScript: a.html?.hasScript ?? false,
+    htmlMetaRefresh: a.html?.metaRefresh ?? false,
+    htmlFormExternal: formExternal,
+    qrCount: a.qrCodes.length,
+    depth: a.depth,
+    executable: a.detectedType === 'exe' || a.detectedType === 'script' || EXECUTABLE_EXT.test(ext),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+const UNKNOWN_SENDER: ProfileFields = {
+  known: false, firstContact: true, messageCount: 0, daysSinceLast: -1, flagged: 0, withAttachments: 0,
+  attachmentTypes: {}, linkDomains: {}, languages: {},
+};
+
+function historyOf(profile: SenderProfile | undefined, analysis: Analysis): ProfileFields {
+  if (!profile || profile.messageCount === 0) return { ...UNKNOWN_SENDER };
+  const last = Date.parse(profile.lastSeen);
+  const now = Date.parse(analysis.date);
+  return {
+    known: true,
+    firstContact: false,
+    messageCount: profile.messageCount,
+    daysSinceLast: Number.isFinite(last) && Number.isFinite(now) ? Math.max(0, (now - last) / DAY_MS) : -1,
+    flagged: profile.flagged,
+    withAttachments: profile.withAttachments,
+    attachmentTypes: { ...profile.attachmentTypes },
+    linkDomains: { ...profile.linkDomains },
+    languages: { ...profile.languages },
+  };
+}
+
+export { LURE_KINDS };
