@@ -48,7 +48,7 @@ export async function openPdf(data: Uint8Array): Promise<PdfLoadingTask> {
   const pdfjs = await loadPdfJs();
   return pdfjs.getDocument({
     // pdf.js may take ownership of the buffer it is given: hand it a copy
-    data: data.slice(),
+    data: new Uint8Array(data),
     isEvalSupported: false,
     disableFontFace: true,
     useSystemFonts: false,

@@ -24,6 +24,10 @@ export interface PdfOptions {
 
 /** Images per PDF handed to the QR reader; QR lures carry one. */
 const MAX_QR_IMAGES = 6;
+/** longest wait for one decoded image before it is skipped */
+const IMAGE_WAIT_MS = 2000;
+/** setTimeout's ceiling; a far-away deadline (no budget) must not overflow into an instant timeout */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** pdf.js may leave a promise pending on a hostile file; nothing waits longer than the budget. */
 class DeadlineError extends Error {
   override name = 'DeadlineError';
@@ -37,12 +41,12 @@ interface TextItemLike {
   height: number;
 }
 
-function withDeadline<T>(promise: Promise<T>, options: PdfOptions, what: string): Promise<T> {
-  const remaining = options.deadline - options.now();
+function withDeadline<T>(promise: Promise<T>, options: PdfOptions, what: string, capMs = MAX_TIMER_MS): Promise<T> {
+  const remaining = Math.min(options.deadline - options.now(), capMs);
   if (remaining <= 0) return Promise.reject(new DeadlineError(`time budget spent before ${what}`));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(`time budget spent during ${what}`)), remaining);
+    timer = setTimeout(() => reject(new DeadlineError(`time budget spent during ${what}`)), Math.min(remaining, MAX_TIMER_MS));
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -114,7 +118,7 @@ async function readPageImages(page: PdfPage, collector: PdfCollector, facts: Pdf
     facts.images++;
     if (qrBudget.left <= 0 || options.now() > options.deadline) continue;
     const args = operatorList.argsArray[i] as unknown[] | undefined;
-    const image = resolveImage(page, args?.[0]);
+    const image = await resolveImage(page, args?.[0], options);
     const rgba = image ? pdfImageToRgba(image) : undefined;
     if (!rgba) continue;
     qrBudget.left--;
@@ -127,19 +131,22 @@ async function readPageImages(page: PdfPage, collector: PdfCollector, facts: Pdf
 }
 
 type PdfImage = { width: number; height: number; kind?: number; data?: Uint8Array | Uint8ClampedArray };
+type ObjectStore = { get(id: string, callback: (value: unknown) => void): unknown };
 
-function resolveImage(page: PdfPage, reference: unknown): PdfImage | undefined {
+/** An image painted by the page: inline ones come with the operator, others arrive from the worker by id. */
+async function resolveImage(page: PdfPage, reference: unknown, options: PdfOptions): Promise<PdfImage | undefined> {
   if (reference && typeof reference === 'object') return reference as PdfImage;
   if (typeof reference !== 'string') return undefined;
-  const stores = [page.objs, page.commonObjs] as Array<{ has(id: string): boolean; get(id: string): unknown }>;
-  for (const store of stores) {
-    try {
-      if (store.has(reference)) return store.get(reference) as PdfImage;
-    } catch {
-      // an object that failed to decode is simply not looked at
-    }
+  // pdf.js keeps images shared between pages under ids starting with 'g_' in commonObjs
+  const store = (reference.startsWith('g_') ? page.commonObjs : page.objs) as unknown as ObjectStore;
+  const arrived = new Promise<unknown>((resolve) => store.get(reference, resolve));
+  try {
+    return (await withDeadline(arrived, options, 'decoding a page image', IMAGE_WAIT_MS)) as PdfImage;
+  } catch (error) {
+    if (error instanceof DeadlineError && options.now() > options.deadline) throw error;
+    // an image that never arrives (broken stream) is skipped, not waited for
+    return undefined;
   }
-  return undefined;
 }
 
 async function readPage(document: PdfDocument, pageNumber: number, collector: PdfCollector, facts: PdfFacts, options: PdfOptions, qrBudget: { left: number }): Promise<void> {
@@ -191,7 +198,9 @@ async function readDocument(task: PdfLoadingTask, collector: PdfCollector, facts
   }
 }
 
-export async function inspectPdf(data: Uint8Array, options: PdfOptions): Promise<PdfInspection> {
+export async function inspectPdf(data: Uint8Array, given: PdfOptions): Promise<PdfInspection> {
+  // one PDF never gets more than the whole attachment budget, even when the caller set no deadline
+  const options = { ...given, deadline: Math.min(given.deadline, given.now() + given.limits.attachmentBudgetMs) };
   const collector = new PdfCollector(options);
   const raw = scanPdfBytes(data, options.limits.maxLinks);
   const facts: PdfFacts = {
