@@ -65,6 +65,8 @@ export interface TimelineEntry {
 export interface Incident {
   id: string;
   title: string;
+  /** the title in Japanese */
+  titleJa?: string;
   phase: IncidentPhase;
   severity: Severity;
   accounts: string[];

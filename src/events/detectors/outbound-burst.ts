@@ -1,0 +1,149 @@
+// Outbound burst: one account suddenly writes to far more people and outside domains than it ever does,
+// sends the same message to many, hides the recipients behind a mail to itself, or writes to many new contacts.
+import type { AccountEvent, Signal } from '../../model/events.js';
+import type { TakeoverConfig } from '../config.js';
+import { domainOf, fingerprints, isInternal, recipientsOf, strings } from '../event.js';
+import { HOUR, HourlyHistory, MINUTE, SlidingWindow } from '../window.js';
+import { type Detector, makeSignal, PerAccount, timeOf } from './types.js';
+
+interface Sent {
+  id: string;
+  recipients: string[];
+  externalDomains: string[];
+  newContacts: string[];
+}
+
+interface State {
+  window: SlidingWindow<Sent>;
+  recipientHistory: HourlyHistory;
+  domainHistory: HourlyHistory;
+  /** fingerprint → recent sends carrying it */
+  sameMessage: Map<string, SlidingWindow<{ id: string; recipients: number }>>;
+  contacts: Set<string>;
+  burstQuietUntil: number;
+  sameQuietUntil: Map<string, number>;
+  newContactQuietUntil: number;
+}
+
+export function outboundBurstDetector(config: TakeoverConfig): Detector {
+  const cfg = config.outboundBurst;
+  const span = cfg.windowMinutes * MINUTE;
+  const states = new PerAccount<State>(() => ({
+    window: new SlidingWindow(span),
+    recipientHistory: new HourlyHistory(config.baselineDays),
+    domainHistory: new HourlyHistory(config.baselineDays),
+    sameMessage: new Map(),
+    contacts: new Set(),
+    burstQuietUntil: 0,
+    sameQuietUntil: new Map(),
+    newContactQuietUntil: 0,
+  }));
+  const id = 'takeover.outbound-burst';
+
+  return {
+    id,
+    trackedAccounts: () => states.size,
+    observe(event: AccountEvent): Signal[] {
+      if (event.kind !== 'message.sent') return [];
+      const at = timeOf(event);
+      const state = states.get(event.account);
+      const recipients = recipientsOf(event);
+      const external = [...new Set(recipients.filter((r) => !isInternal(r, config.orgDomains)).map(domainOf))].filter(Boolean);
+      const seasoned = state.recipientHistory.historyDays(at) >= cfg.minHistoryDays;
+      const newContacts = seasoned ? recipients.filter((r) => !state.contacts.has(r) && r !== event.account) : [];
+      for (const r of recipients) state.contacts.add(r);
+      state.window.push(at, { id: event.id, recipients, externalDomains: external, newContacts });
+      state.recipientHistory.add(at, recipients.length);
+      state.domainHistory.add(at, external.length);
+
+      const signals: Signal[] = [];
+      const sends = state.window.values();
+      const windowRecipients = new Set(sends.flatMap((s) => s.recipients)).size;
+      const windowDomains = new Set(sends.flatMap((s) => s.externalDomains)).size;
+      const usualRecipients = state.recipientHistory.busiestBefore(at - span);
+      const usualDomains = state.domainHistory.busiestBefore(at - span);
+      const burst =
+        windowRecipients >= Math.max(cfg.minRecipients, usualRecipients * cfg.baselineMultiplier) ||
+        windowDomains >= Math.max(cfg.minExternalDomains, usualDomains * cfg.baselineMultiplier);
+      if (burst && at >= state.burstQuietUntil) {
+        state.burstQuietUntil = at + span;
+        signals.push(
+          makeSignal({
+            detector: `${id}.volume`,
+            at: event,
+            severity: 'high',
+            evidence: sends.map((s) => s.id),
+            en: `${event.account} sent to ${windowRecipients} recipients at ${windowDomains} outside domains within ${cfg.windowMinutes} minutes; its busiest hour before had ${usualRecipients} recipients and ${usualDomains} outside domains.`,
+            ja: `${event.account} が ${cfg.windowMinutes} 分間に社外 ${windowDomains} ドメインの ${windowRecipients} 人へ送信しました。これまでの最多は 1 時間に ${usualRecipients} 人・社外 ${usualDomains} ドメインです。`,
+            data: { recipients: windowRecipients, externalDomains: windowDomains, baselineRecipients: usualRecipients, baselineDomains: usualDomains },
+          }),
+        );
+      }
+
+      const bcc = strings(event.data.bcc);
+      const visible = [...strings(event.data.to), ...strings(event.data.cc)].map((a) => a.toLowerCase());
+      const toSelfOnly = visible.every((a) => a === event.account);
+      if (toSelfOnly && bcc.length >= cfg.hiddenRecipients) {
+        signals.push(
+          makeSignal({
+            detector: `${id}.hidden-recipients`,
+            at: event,
+            severity: 'medium',
+            evidence: [event.id],
+            en: `${event.account} sent a message addressed only to itself with ${bcc.length} hidden (Bcc) recipients, a common way to spread a lure.`,
+            ja: `${event.account} が自分自身だけを宛先にし、${bcc.length} 人を Bcc(非表示)にしたメールを送信しました。なりすまし送信でよく使われる手口です。`,
+            data: { hiddenRecipients: bcc.length },
+          }),
+        );
+      }
+
+      for (const print of fingerprints(event)) {
+        let seen = state.sameMessage.get(print);
+        if (!seen) {
+          seen = new SlidingWindow(cfg.sameMessageHours * HOUR);
+          state.sameMessage.set(print, seen);
+        }
+        seen.push(at, { id: event.id, recipients: recipients.length });
+        const total = seen.values().reduce((n, s) => n + s.recipients, 0);
+        if (total >= cfg.sameMessageRecipients && at >= (state.sameQuietUntil.get(print) ?? 0)) {
+          state.sameQuietUntil.set(print, at + cfg.sameMessageHours * HOUR);
+          signals.push(
+            makeSignal({
+              detector: `${id}.same-message`,
+              at: event,
+              severity: 'medium',
+              evidence: seen.values().map((s) => s.id),
+              en: `${event.account} sent the same message (${print}) to ${total} recipients within ${cfg.sameMessageHours} hours.`,
+              ja: `${event.account} が ${cfg.sameMessageHours} 時間以内に同じメール(${print})を ${total} 人へ送信しました。`,
+              data: { fingerprint: print, recipients: total },
+            }),
+          );
+        }
+      }
+      for (const [print, seen] of state.sameMessage) {
+        seen.evict(at);
+        if (seen.size === 0) {
+          state.sameMessage.delete(print);
+          state.sameQuietUntil.delete(print);
+        }
+      }
+
+      const fresh = new Set(sends.flatMap((s) => s.newContacts));
+      if (fresh.size >= cfg.newContacts && at >= state.newContactQuietUntil) {
+        state.newContactQuietUntil = at + span;
+        signals.push(
+          makeSignal({
+            detector: `${id}.new-contacts`,
+            at: event,
+            severity: 'medium',
+            evidence: sends.filter((s) => s.newContacts.length > 0).map((s) => s.id),
+            en: `${event.account} wrote to ${fresh.size} people it had never written to before within ${cfg.windowMinutes} minutes.`,
+            ja: `${event.account} が ${cfg.windowMinutes} 分間に、これまで一度も送信したことのない ${fresh.size} 人へメールを送りました。`,
+            data: { newContacts: fresh.size },
+          }),
+        );
+      }
+      return signals;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Replays a scenario through the takeover engine in simulated time and sums up what Kizuki noticed.
+import path from 'node:path';
+import { TakeoverEngine } from '../events/engine.js';
+import { loadPipelineJudge, type MessageJudge } from '../events/message-event.js';
+import { expandScenario, loadScenario } from '../events/scenario.js';
+import { type EventSink, MemorySink } from '../events/sink.js';
+import type { AccountEvent, Incident, TimelineEntry } from '../model/events.js';
+import { timeToDetectSeconds } from './timeline.js';
+
+export interface ReplayIncident {
+  id: string;
+  title: string;
+  titleJa?: string;
+  severity: string;
+  accounts: string[];
+  campaigns: string[];
+  openedAt: string;
+  firstEvidenceAt: string;
+  time_to_detect_seconds: number;
+  signals: number;
+  timeline: TimelineEntry[];
+}
+
+export interface ReplaySummary {
+  scenario: string;
+  title: { en: string; ja: string };
+  events: number;
+  signals: number;
+  /** where the sample messages' verdicts came from */
+  verdict_source: 'pipeline' | 'scenario';
+  /** the verdict of the event tagged 'lure-inbound' */
+  lure_verdict?: string;
+  incidents_opened: number;
+  incidents: ReplayIncident[];
+  /** earliest evidence → first incident opened */
+  time_to_detect_seconds?: number;
+  first_malicious_send_at?: string;
+  /** first malicious send → first incident open (negative when Kizuki noticed before any send) */
+  detected_after_first_malicious_send_seconds?: number;
+  /** compromise → noticed, as it happened in reality */
+  reference_time_to_detect_seconds: number;
+  reference: { compromisedAt: string; noticedAt: string; en: string; ja: string };
+  /** every timeline entry of every incident, in time order */
+  timeline: Array<TimelineEntry & { incident: string }>;
+}
+
+export interface ReplayOptions {
+  /** repository root, for the scenario's sample messages */
+  baseDir?: string;
+  /** 'auto': use the real pipeline when it loads; 'off': use the verdicts written in the scenario */
+  pipeline?: 'auto' | 'off';
+  judge?: MessageJudge;
+  sink?: EventSink;
+  /** events per ingest call (1 = one event at a time, as a live stream would deliver them) */
+  batchSize?: number;
+}
+
+function tagOf(event: AccountEvent): string | undefined {
+  const raw = event.raw as { tag?: unknown } | undefined;
+  return typeof raw?.tag === 'string' ? raw.tag : undefined;
+}
+
+export async function replayScenario(file: string, options: ReplayOptions = {}): Promise<ReplaySummary> {
+  const scenario = await loadScenario(file);
+  const baseDir = options.baseDir ?? path.resolve(path.dirname(file), '..');
+  const judge =
+    options.judge ?? (options.pipeline === 'off' ? undefined : await loadPipelineJudge(scenario.orgDomains, () => new Date(scenario.reference.compromisedAt)));
+  const { events, verdictSource } = await expandScenario(scenario, { baseDir, judge });
+  const engine = new TakeoverEngine(options.sink ?? new MemorySink(), { config: { ...scenario.config, orgDomains: scenario.orgDomains } });
+  let signals = 0;
+  const size = Math.max(1, options.batchSize ?? 1);
+  for (let i = 0; i < events.length; i += size) signals += (await engine.ingest(events.slice(i, i + size))).signals.length;
+
+  const incidents = engine.openIncidents().sort((a, b) => (a.openedAt < b.openedAt ? -1 : 1));
+  const firstSend = events.find((e) => tagOf(e) === 'first-malicious-send');
+  const lure = events.find((e) => tagOf(e) === 'lure-inbound');
+  const first = incidents[0];
+  const summary: ReplaySummary = {
+    scenario: scenario.name,
+    title: scenario.title,
+    events: events.length,
+    signals,
+    verdict_source: verdictSource,
+    incidents_opened: incidents.length,
+    incidents: incidents.map(describe),
+    reference_time_to_detect_seconds: Math.round((Date.parse(scenario.reference.noticedAt) - Date.parse(scenario.reference.compromisedAt)) / 1000),
+    reference: scenario.reference,
+    timeline: incidents
+      .flatMap((i) => i.timeline.map((entry) => ({ ...entry, incident: i.id })))
+      .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0)),
+  };
+  if (typeof lure?.data.verdict === 'string') summary.lure_verdict = lure.data.verdict;
+  if (first) summary.time_to_detect_seconds = timeToDetectSeconds(first);
+  if (firstSend) {
+    summary.first_malicious_send_at = firstSend.time;
+    if (first) summary.detected_after_first_malicious_send_seconds = Math.round((Date.parse(first.openedAt) - Date.parse(firstSend.time)) / 1000);
+  }
+  return summary;
+}
+
+function describe(incident: Incident): ReplayIncident {
+  const out: ReplayIncident = {
+    id: incident.id,
+    title: incident.title,
+    severity: incident.severity,
+    accounts: incident.accounts,
+    campaigns: incident.campaigns,
+    openedAt: incident.openedAt,
+    firstEvidenceAt: incident.firstEvidenceAt,
+    time_to_detect_seconds: timeToDetectSeconds(incident),
+    signals: incident.signalIds.length,
+    timeline: incident.timeline,
+  };
+  if (incident.titleJa) out.titleJa = incident.titleJa;
+  return out;
+}

@@ -1,0 +1,41 @@
+// The automatic timeline of an incident: one entry per signal, one for the opening, in time order.
+import type { Incident, Signal, TimelineEntry } from '../model/events.js';
+
+export function signalEntry(signal: Signal): TimelineEntry {
+  return { time: signal.time, kind: `signal:${signal.detector}`, en: signal.en, ja: signal.ja, ref: signal.id };
+}
+
+export function openedEntry(incident: Incident): TimelineEntry {
+  const who = incident.accounts.join(', ');
+  return {
+    time: incident.openedAt,
+    kind: 'incident.opened',
+    en: `Kizuki opened incident ${incident.id} about ${who} (severity ${incident.severity}).`,
+    ja: `Kizuki が ${who} に関するインシデント ${incident.id} を起票しました(重大度 ${incident.severity})。`,
+    ref: incident.id,
+  };
+}
+
+/** Insert keeping time order; entries with equal times keep their arrival order. */
+export function addEntry(timeline: TimelineEntry[], entry: TimelineEntry): void {
+  if (entry.ref && timeline.some((e) => e.ref === entry.ref && e.kind === entry.kind)) return;
+  let at = timeline.length;
+  while (at > 0 && (timeline[at - 1]?.time ?? '') > entry.time) at--;
+  timeline.splice(at, 0, entry);
+}
+
+/** Seconds from the earliest evidence to the moment the incident was opened. */
+export function timeToDetectSeconds(incident: Incident): number {
+  return Math.max(0, Math.round((Date.parse(incident.openedAt) - Date.parse(incident.firstEvidenceAt)) / 1000));
+}
+
+export function formatDuration(seconds: number): string {
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (d > 0) return `${d}d ${h}h ${m}m`;
+  if (h > 0) return `${h}h ${m}m`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
