@@ -1,4 +1,5 @@
 // Worker-thread entry for the analysis pool: one message in, one Analysis (or a clear error) out.
+import { bounceSummary } from '../events/bounce.js';
 import { analyse } from '../mail/analyse.js';
 import { type AuthOptions, type AnalysisLimits, defaultAnalyseOptions } from '../mail/options.js';
 import type { Analysis } from '../model/analysis.js';
@@ -34,10 +35,20 @@ function optionsFor(settings: AnalysisTaskSettings) {
   return cachedOptions;
 }
 
+async function bounceOf(raw: Uint8Array): Promise<BounceInfo | undefined> {
+  try {
+    return await bounceSummary(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutcome> {
   try {
     const raw = task.raw instanceof Uint8Array ? task.raw : new Uint8Array(task.raw);
-    return { analysis: await analyse(raw, optionsFor(task.settings)) };
+    const analysis = await analyse(raw, optionsFor(task.settings));
+    const bounce = analysis.facts.isBounce || analysis.facts.isAutoReply ? await bounceOf(raw) : undefined;
+    return bounce ? { analysis, bounce } : { analysis };
   } catch (error) {
     return { error: `analysis failed: ${(error as Error).message ?? String(error)}` };
   }
