@@ -13,7 +13,7 @@
 //   setting.delegate: { delegate }              setting.sendas: { address }
 //   oauth.grant: { clientId, appName, scopes: string[] }   apppassword.created: { name }   password.changed: {}
 import { createHash } from 'node:crypto';
-import { type AccountEvent, type AccountEventKind } from '../model/events.js';
+import type { AccountEvent, AccountEventKind } from '../model/events.js';
 import { registrableDomain } from '../mail/url.js';
 
 export const ACCOUNT_EVENT_KINDS: readonly AccountEventKind[] = [
