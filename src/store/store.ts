@@ -33,11 +33,23 @@ function chunk<T>(items: readonly T[], columns: number): T[][] {
   return chunks;
 }
 
-/** The last item for each key, in first-seen order (an upsert may not touch one row twice in one statement). */
+/** The last item for each key (an upsert may not touch one row twice in one statement), in key order. */
 function lastPerKey<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
   const byKey = new Map<string, T>();
   for (const item of items) byKey.set(keyOf(item), item);
-  return [...byKey.values()];
+  return inKeyOrder([...byKey.values()], keyOf);
+}
+
+/**
+ * Rows sorted by key. Concurrent writers that lock rows in the same order wait for each other instead of
+ * deadlocking (PostgreSQL aborts one of two transactions that lock the same keys in opposite orders).
+ */
+function inKeyOrder<T>(items: T[], keyOf: (item: T) => string): T[] {
+  return items.sort((a, b) => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
 }
 
 export interface StoreContext {
@@ -262,6 +274,7 @@ export class KyselyStore implements Store {
   putEvents(events: readonly AccountEvent[]): Promise<WriteOutcome> {
     return this.#guard('storing account events', async () => {
       const { rows, rejected } = convertAll(events, (e) => e?.id, eventToRow);
+      inKeyOrder(rows, (r) => r.id);
       const inserted = await this.#atomically(async (db) => {
         let count = 0;
         for (const part of chunk(rows, 7)) {
@@ -314,6 +327,7 @@ export class KyselyStore implements Store {
   putSignals(signals: readonly Signal[]): Promise<WriteOutcome> {
     return this.#guard('storing signals', async () => {
       const { rows, rejected } = convertAll(signals, (s) => s?.id, signalToRow);
+      inKeyOrder(rows, (r) => r.id);
       const inserted = await this.#atomically(async (db) => {
         let count = 0;
         for (const part of chunk(rows, 10)) {

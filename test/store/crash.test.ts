@@ -23,9 +23,9 @@ interface WriterRun {
 }
 
 /** Runs the writer; with killAfter, SIGKILLs it once that many batches are acknowledged. */
-function runWriter(url: string, killAfter?: number): Promise<WriterRun> {
+function runWriter(url: string, killAfter?: number, total = TOTAL): Promise<WriterRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, url, String(TOTAL), String(BATCH)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WRITER, url, String(total), String(BATCH)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acknowledged: string[] = [];
     let pending = '';
     let batches = 0;
@@ -105,6 +105,17 @@ function crashSuite(name: string, freshDatabase: () => Promise<string>): void {
       assert.equal(assertWholeBatches(final), BATCHES);
       assert.equal(final.messageShas.length, BATCHES, 'exactly one judged message per batch');
       assert.ok(new Set(final.eventIds).has(writerEventId(BATCHES - 1, BATCH - 1)));
+    });
+
+    it('lets three processes write the same records at once, waiting on locks, storing each once', async () => {
+      const url = await freshDatabase();
+      const total = 5_000;
+      const runs = await Promise.all([1, 2, 3].map(() => runWriter(url, undefined, total)));
+      for (const run of runs) assert.equal(run.code, 0, run.stderr);
+      const state = await storedState(url);
+      assert.equal(state.count, total);
+      assert.equal(new Set(state.eventIds).size, total);
+      assert.equal(state.messageShas.length, total / BATCH);
     });
   });
 }
