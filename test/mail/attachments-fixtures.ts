@@ -1,7 +1,8 @@
 // Attachment fixtures built at test time: PDFs (pdf-lib and hand-written), ZIP archives and bombs
 // (fflate), a docx with an external hyperlink, QR code images. Nothing large is ever committed.
 import { randomBytes } from 'node:crypto';
-import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
+import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
+import { strToU8, zipSync } from 'fflate';
 import jpeg from 'jpeg-js';
 import { PDFDocument, PDFName, type PDFPage, PDFString, StandardFonts } from 'pdf-lib';
 import { PNG } from 'pngjs';
@@ -182,21 +183,51 @@ export function buildZip(files: Record<string, Uint8Array | string>): Uint8Array
   return zipSync(entries, { level: 6 });
 }
 
-/** A ZIP holding one member of `megabytes` MB of zeros, streamed so the test never holds it whole. */
-export function buildZipBomb(megabytes: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    const zip = new Zip((error, chunk, final) => {
-      if (error) return reject(error);
-      chunks.push(chunk);
-      if (final) resolve(Buffer.concat(chunks));
-    });
-    const member = new ZipDeflate('zeros.bin', { level: 9 });
-    zip.add(member);
-    const block = new Uint8Array(1024 * 1024);
-    for (let n = 0; n < megabytes; n++) member.push(block, n === megabytes - 1);
-    zip.end();
-  });
+/**
+ * A ZIP holding one member of `megabytes` MB of zeros, built without ever holding them: one MB of
+ * zeros is deflated once with a sync flush (so the block can be repeated), the block is repeated,
+ * and a final empty block closes the stream. The archive headers are written by hand.
+ */
+export function buildZipBomb(megabytes: number, name = 'zeros.bin'): Uint8Array {
+  const zeros = Buffer.alloc(1024 * 1024);
+  const block = deflateRawSync(zeros, { level: 9, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const packed = Buffer.concat([...Array.from({ length: megabytes }, () => block), deflateRawSync(Buffer.alloc(0))]);
+  let crc = 0;
+  for (let n = 0; n < megabytes; n++) crc = crc32(zeros, crc);
+  return storeZipEntry(name, packed, { crc, size: megabytes * zeros.length, method: 8 });
+}
+
+/** A one-member ZIP around already-compressed bytes. */
+function storeZipEntry(name: string, packed: Uint8Array, member: { crc: number; size: number; method: number }): Uint8Array {
+  const fileName = Buffer.from(name, 'utf8');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(0x800, 6);
+  local.writeUInt16LE(member.method, 8);
+  local.writeUInt32LE(member.crc >>> 0, 14);
+  local.writeUInt32LE(packed.length, 18);
+  local.writeUInt32LE(member.size, 22);
+  local.writeUInt16LE(fileName.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(0x800, 8);
+  central.writeUInt16LE(member.method, 10);
+  central.writeUInt32LE(member.crc >>> 0, 16);
+  central.writeUInt32LE(packed.length, 20);
+  central.writeUInt32LE(member.size, 24);
+  central.writeUInt16LE(fileName.length, 28);
+  central.writeUInt32LE(0, 42);
+  const directoryOffset = local.length + fileName.length + packed.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + fileName.length, 12);
+  end.writeUInt32LE(directoryOffset, 16);
+  return new Uint8Array(Buffer.concat([local, fileName, packed, central, fileName, end]));
 }
 
 function findSignatures(data: Uint8Array, signature: number): number[] {

@@ -54,9 +54,9 @@ function findEndRecord(data: Uint8Array): number {
   return -1;
 }
 
-/** True when the bytes hold a ZIP end record (cheap enough for sniffing). */
+/** True when the bytes start like a ZIP archive (a damaged one included: listing it will say what is wrong). */
 export function looksLikeZip(data: Uint8Array): boolean {
-  return data.length >= 22 && (u32(data, 0) === LOCAL_SIGNATURE || u32(data, 0) === EOCD_SIGNATURE) && findEndRecord(data) >= 0;
+  return data.length >= 22 && (u32(data, 0) === LOCAL_SIGNATURE || u32(data, 0) === EOCD_SIGNATURE);
 }
 
 /**
