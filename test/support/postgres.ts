@@ -13,7 +13,7 @@ let started: Promise<string> | undefined;
 
 /** The URL of a database on the test server (started on first call, stopped and removed at process exit). */
 export function getTestPostgresUrl(): Promise<string> {
-  started ??= process.env.KIZUKI_TEST_PG_URL ? Promise.resolve(process.env.KIZUKI_TEST_PG_URL) : startCluster();
+  started ??= process.env.KIZUKI_TEST_PG_URL ? Promise.resolve(process.env.KIZUKI_TEST_PG_URL) : startTestPostgres();
   return started;
 }
 
@@ -54,14 +54,18 @@ function postgresUid(): { uid: number; gid: number } {
   return { uid, gid };
 }
 
-async function startCluster(): Promise<string> {
-  if (!existsSync(join(PG_BIN, 'initdb')) || !existsSync(join(PG_BIN, 'pg_ctl'))) {
+/**
+ * Starts a new cluster from the server binaries in `binDir` and returns the URL of its `kizuki_test` database; it is
+ * stopped and removed when the process exits. Most tests want getTestPostgresUrl() instead.
+ */
+export async function startTestPostgres(binDir = PG_BIN): Promise<string> {
+  if (!existsSync(join(binDir, 'initdb')) || !existsSync(join(binDir, 'pg_ctl'))) {
     throw new Error('PostgreSQL server binaries not found: apt-get install postgresql');
   }
   const asRoot = process.getuid?.() === 0;
   // initdb refuses to run as root, so as root the cluster belongs to the postgres user.
   const run = (command: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, command), ...args]] : [join(PG_BIN, command), args];
+    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(binDir, command), ...args]] : [join(binDir, command), args];
     const result = spawnSync(file, argv as string[], { encoding: 'utf8' });
     if (result.status !== 0) {
       throw new Error(`${command} failed (${result.status}): ${result.stderr || result.stdout || result.error?.message}`);
@@ -79,7 +83,7 @@ async function startCluster(): Promise<string> {
   const stop = () => {
     if (running) {
       const args = ['-D', dataDir, '-m', 'immediate', '-w', 'stop'];
-      const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), ...args]] : [join(PG_BIN, 'pg_ctl'), args];
+      const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(binDir, 'pg_ctl'), ...args]] : [join(binDir, 'pg_ctl'), args];
       spawnSync(file, argv as string[], { stdio: 'ignore' });
       running = false;
     }
