@@ -97,6 +97,8 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
         );
       }
 
+      // one signal per message however many of its fingerprints (attachment, link, subject) repeat
+      const repeated: Array<{ print: string; total: number; ids: string[] }> = [];
       for (const print of fingerprints(event)) {
         let seen = state.sameMessage.get(print);
         if (!seen) {
@@ -107,18 +109,23 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
         const total = seen.values().reduce((n, s) => n + s.recipients, 0);
         if (total >= cfg.sameMessageRecipients && at >= (state.sameQuietUntil.get(print) ?? 0)) {
           state.sameQuietUntil.set(print, at + cfg.sameMessageHours * HOUR);
-          signals.push(
-            makeSignal({
-              detector: `${id}.same-message`,
-              at: event,
-              severity: 'medium',
-              evidence: seen.values().map((s) => s.id),
-              en: `${event.account} sent the same message (${print}) to ${total} recipients within ${cfg.sameMessageHours} hours.`,
-              ja: `${event.account} が ${cfg.sameMessageHours} 時間以内に同じメール(${print})を ${total} 人へ送信しました。`,
-              data: { fingerprint: print, recipients: total },
-            }),
-          );
+          repeated.push({ print, total, ids: seen.values().map((s) => s.id) });
         }
+      }
+      if (repeated.length > 0) {
+        const total = Math.max(...repeated.map((r) => r.total));
+        const prints = repeated.map((r) => r.print);
+        signals.push(
+          makeSignal({
+            detector: `${id}.same-message`,
+            at: event,
+            severity: 'medium',
+            evidence: repeated.flatMap((r) => r.ids),
+            en: `${event.account} sent the same message (${prints.join(', ')}) to ${total} recipients within ${cfg.sameMessageHours} hours.`,
+            ja: `${event.account} が ${cfg.sameMessageHours} 時間以内に同じメール(${prints.join('、')})を ${total} 人へ送信しました。`,
+            data: { fingerprints: prints, recipients: total },
+          }),
+        );
       }
       for (const [print, seen] of state.sameMessage) {
         seen.evict(at);
