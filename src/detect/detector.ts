@@ -115,6 +115,7 @@ function viewContext(options: DetectionOptions, data: ReferenceData): ViewContex
     protectedDomains,
     allow: { senders: lowerSet(options.allow?.senders), domains: lowerSet(options.allow?.domains) },
     block: { senders: lowerSet(options.block?.senders), domains: lowerSet(options.block?.domains) },
+    hostCache: new Map(),
   };
 }
 

@@ -21,14 +21,14 @@ export const LURE_KINDS = [
 ] as const;
 export type LureKind = (typeof LURE_KINDS)[number];
 
-interface LurePatterns {
+export interface LurePatterns {
   latin: RegExp[];
   ja: RegExp[];
 }
 
 const L = (...patterns: RegExp[]) => patterns;
 
-const PATTERNS: Record<LureKind, LurePatterns> = {
+export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   fileShare: {
     latin: L(
       /\bshared? (?:you )?(?:a |an |the |some |\d+ )?(?:new )?(?:file|document|folder|item|spreadsheet|pdf|presentation)s?\b/,
@@ -178,7 +178,7 @@ const PATTERNS: Record<LureKind, LurePatterns> = {
 export function findLures(normalised: string, folded: string): Record<LureKind, boolean> {
   const found = {} as Record<LureKind, boolean>;
   for (const kind of LURE_KINDS) {
-    const patterns = PATTERNS[kind];
+    const patterns = LURE_PATTERNS[kind];
     found[kind] = patterns.latin.some((re) => re.test(folded)) || patterns.ja.some((re) => re.test(normalised));
   }
   return found;

@@ -5,10 +5,12 @@ import type { SenderProfile, Verdict } from '../model/verdict.js';
 /** keeps a profile small however chatty the sender */
 const MAX_KEYS = 200;
 
+/** Adds one to `key` in a copy of `counts` made by the caller (mutates that copy only). */
 function bump(counts: Record<string, number>, key: string): Record<string, number> {
   if (!key) return counts;
   if (!(key in counts) && Object.keys(counts).length >= MAX_KEYS) return counts;
-  return { ...counts, [key]: (counts[key] ?? 0) + 1 };
+  counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
 }
 
 function emptyProfile(address: string, when: string): SenderProfile {
@@ -37,13 +39,13 @@ export function updateProfile(previous: SenderProfile | undefined, analysis: Ana
   if (flagged) return next;
   const attachments = analysis.attachments.filter((a) => a.depth === 0 && !a.inline);
   if (attachments.length) next.withAttachments = base.withAttachments + 1;
-  let types = base.attachmentTypes;
-  for (const type of new Set(attachments.map((a) => a.detectedType))) types = bump(types, type);
-  let domains = base.linkDomains;
-  for (const domain of new Set(analysis.links.map((l) => l.registrableDomain || l.host))) domains = bump(domains, domain);
+  const types = { ...base.attachmentTypes };
+  for (const type of new Set(attachments.map((a) => a.detectedType))) bump(types, type);
+  const domains = { ...base.linkDomains };
+  for (const domain of new Set(analysis.links.map((l) => l.registrableDomain || l.host))) bump(domains, domain);
   next.attachmentTypes = types;
   next.linkDomains = domains;
-  next.languages = bump(base.languages, analysis.facts.language);
+  next.languages = bump({ ...base.languages }, analysis.facts.language);
   return next;
 }
 

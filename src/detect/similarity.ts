@@ -78,8 +78,26 @@ export function protectDomain(domain: string, owner: string): ProtectedDomain | 
  * (one edit for labels of 5–8 characters, two for longer ones). Short labels (< 5) only match by skeleton,
  * which keeps 'ibm.com' from matching every three-letter domain.
  */
+const memo = new WeakMap<readonly ProtectedDomain[], Map<string, ProtectedDomain | null>>();
+const MEMO_LIMIT = 50_000;
+
 export function imitatedDomain(host: string, protectedDomains: readonly ProtectedDomain[]): ProtectedDomain | undefined {
-  const parts = domainParts(host.toLowerCase());
+  let cache = memo.get(protectedDomains);
+  if (!cache) {
+    cache = new Map();
+    memo.set(protectedDomains, cache);
+  }
+  const key = host.toLowerCase();
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = findImitated(key, protectedDomains);
+  if (cache.size >= MEMO_LIMIT) cache.clear();
+  cache.set(key, found ?? null);
+  return found;
+}
+
+function findImitated(host: string, protectedDomains: readonly ProtectedDomain[]): ProtectedDomain | undefined {
+  const parts = domainParts(host);
   if (!parts.registrable || !parts.label) return undefined;
   if (protectedDomains.some((p) => p.domain === parts.registrable)) return undefined;
   const sk = skeleton(parts.label);

@@ -185,9 +185,12 @@ export interface ViewContext {
   protectedDomains: ProtectedDomain[];
   allow: { senders: Set<string>; domains: Set<string> };
   block: { senders: Set<string>; domains: Set<string> };
+  /** per-host facts computed once (bounded) */
+  hostCache: Map<string, HostFacts>;
 }
 
-const TEXT_CAP = 30_000;
+/** lure wording sits near the top; long list digests would only cost time */
+const TEXT_CAP = 6_000;
 const EXECUTABLE_EXT = /^(?:exe|scr|com|pif|bat|cmd|vbs|vbe|js|jse|wsf|wsh|hta|msi|lnk|ps1|jar|iso|img|vhd|cab|cpl|reg|dll|apk)$/;
 
 export function buildView(analysis: Analysis, profile: SenderProfile | undefined, ctx: ViewContext): DetectionView {
@@ -205,13 +208,14 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
   const fromDomain = (analysis.from.domain || facts.fromDomain || '').toLowerCase();
   const fromOrg = facts.fromOrgDomain || domainParts(fromDomain).registrable;
   const internal = ctx.orgDomains.has(fromOrg) || ctx.orgDomains.has(fromDomain);
-  const allExternalRecipients = [...analysis.to, ...analysis.cc, ...analysis.bcc].every((r) => !ctx.orgDomains.has(domainParts(r.domain).registrable));
-  const direction: MessageView['direction'] = internal ? (allExternalRecipients && analysis.to.length + analysis.cc.length + analysis.bcc.length > 0 ? 'outbound' : 'internal') : 'inbound';
+  const recipients = [...analysis.to, ...analysis.cc, ...analysis.bcc].filter((r) => r.domain);
+  const anyExternalRecipient = recipients.some((r) => !ctx.orgDomains.has(domainParts(r.domain).registrable) && !ctx.orgDomains.has(r.domain));
+  const direction: MessageView['direction'] = internal ? (anyExternalRecipient || facts.externalRecipientDomains > 0 ? 'outbound' : 'internal') : 'inbound';
 
   const links = analysis.links.map((link) => linkView(link, fromOrg, ctx));
   const attachments = analysis.attachments.map(attachmentView);
 
-  const brandHaystack = foldDiacritics(normaliseText(`${analysis.subject} ${analysis.from.name} ${bodyText.slice(0, 8000)} ${imageWords} ${attachmentNames}`));
+  const brandHaystack = foldDiacritics(normaliseText(`${analysis.subject} ${analysis.from.name} ${bodyText.slice(0, 4000)} ${imageWords} ${attachmentNames}`));
   const named = ctx.data.brands.filter((b) => b.words.test(brandHaystack)).map((b) => b.id);
   const senderBrand = ctx.data.brandByDomain.get(fromOrg) ?? ctx.data.brandByDomain.get(fromDomain) ?? '';
   const linkBrands = new Set(links.map((l) => l.brand).filter(Boolean));
@@ -328,7 +332,23 @@ function hostMatches(host: string, domain: string, entries: readonly string[], u
   return false;
 }
 
-function linkView(link: Link, senderOrg: string, ctx: ViewContext): LinkView {
+interface HostFacts {
+  brand: string;
+  brandInHost: string;
+  lookalikeOf: string;
+  shortener: boolean;
+  freeHost: boolean;
+  riskyTld: boolean;
+  punycode: boolean;
+}
+
+const HOST_CACHE_LIMIT = 20_000;
+
+/** Facts that depend on the host alone, cached per detector: the same hosts recur across a mailbox. */
+function hostFacts(link: Link, ctx: ViewContext): HostFacts {
+  const key = link.host;
+  const cached = ctx.hostCache.get(key);
+  if (cached) return cached;
   const host = link.host;
   const domain = link.registrableDomain;
   const tld = host.includes('.') ? host.slice(host.lastIndexOf('.') + 1) : '';
@@ -336,13 +356,29 @@ function linkView(link: Link, senderOrg: string, ctx: ViewContext): LinkView {
   let brandInHost = '';
   if (!brand && !link.isIp) {
     const hostWords = host.replace(/[.-]/g, ' ');
-    const hit = ctx.data.brands.find((b) => b.domains.length > 0 && b.words.test(hostWords));
-    brandInHost = hit?.id ?? '';
+    brandInHost = ctx.data.brands.find((b) => b.domains.length > 0 && b.words.test(hostWords))?.id ?? '';
   }
-  const lookalike = link.isIp || brand ? undefined : imitatedDomain(host, ctx.protectedDomains);
+  const facts: HostFacts = {
+    brand,
+    brandInHost,
+    lookalikeOf: link.isIp || brand ? '' : (imitatedDomain(host, ctx.protectedDomains)?.domain ?? ''),
+    shortener: ctx.data.shorteners.has(domain) || ctx.data.shorteners.has(host),
+    freeHost: hostMatches(host, domain, ctx.data.freeHosting.filter((e) => !e.includes('/')), ''),
+    riskyTld: ctx.data.riskyTlds.has(tld),
+    punycode: host.split('.').some((label) => label.startsWith('xn--')),
+  };
+  if (ctx.hostCache.size >= HOST_CACHE_LIMIT) ctx.hostCache.clear();
+  ctx.hostCache.set(key, facts);
+  return facts;
+}
+
+function linkView(link: Link, senderOrg: string, ctx: ViewContext): LinkView {
+  const facts = hostFacts(link, ctx);
+  const domain = link.registrableDomain;
+  const pathEntries = ctx.data.freeHosting.filter((e) => e.includes('/'));
   return {
     url: link.url,
-    host,
+    host: link.host,
     domain,
     scheme: link.scheme,
     isIp: link.isIp,
@@ -350,15 +386,15 @@ function linkView(link: Link, senderOrg: string, ctx: ViewContext): LinkView {
     textMismatch: link.textMismatch,
     foundIn: link.foundIn,
     inAttachment: link.attachmentIndex !== undefined,
-    shortener: ctx.data.shorteners.has(domain) || ctx.data.shorteners.has(host),
-    freeHost: hostMatches(host, domain, ctx.data.freeHosting, link.url),
-    riskyTld: ctx.data.riskyTlds.has(tld),
-    lookalikeOf: lookalike?.domain ?? '',
-    brandInHost,
-    brand,
+    shortener: facts.shortener,
+    freeHost: facts.freeHost || hostMatches(link.host, domain, pathEntries, link.url),
+    riskyTld: facts.riskyTld,
+    lookalikeOf: facts.lookalikeOf,
+    brandInHost: facts.brandInHost,
+    brand: facts.brand,
     sameAsSender: !!domain && domain === senderOrg,
-    punycode: host.split('.').some((label) => label.startsWith('xn--')),
-    carriesEmail: /[?&#/=][\w.+-]+(?:@|%40)[\w-]+\.[\w.-]+/i.test(link.url.slice(host.length + 8)),
+    punycode: facts.punycode,
+    carriesEmail: /[?&#/=][\w.+-]+(?:@|%40)[\w-]+\.[\w.-]+/i.test(link.url.slice(link.host.length + 8)),
     hasPort: /^[a-z]+:\/\/[^/]+:\d+/i.test(link.url),
   };
 }
