@@ -33,21 +33,35 @@ export class SlidingWindow<T> {
 export class HourlyHistory {
   private hours = new Map<number, number>();
   private firstAt: number | undefined;
+  private prunedAt = Number.NEGATIVE_INFINITY;
+  /** busiestBefore() asked with the same limit and nothing older changed: answer from the cache */
+  private cache: { limit: number; value: number } | undefined;
   constructor(private readonly days: number) {}
 
   add(at: number, amount: number): void {
     const hour = Math.floor(at / HOUR);
     this.hours.set(hour, (this.hours.get(hour) ?? 0) + amount);
     if (this.firstAt === undefined || at < this.firstAt) this.firstAt = at;
-    const oldest = hour - this.days * 24;
-    for (const key of this.hours.keys()) if (key < oldest) this.hours.delete(key);
+    if (this.cache && hour < this.cache.limit) this.cache = undefined;
+    if (hour > this.prunedAt) {
+      this.prunedAt = hour;
+      const oldest = hour - this.days * 24;
+      for (const key of this.hours.keys()) {
+        if (key < oldest) {
+          this.hours.delete(key);
+          this.cache = undefined;
+        }
+      }
+    }
   }
 
   /** The busiest hour that ended before `beforeMs`. */
   busiestBefore(beforeMs: number): number {
     const limit = Math.floor(beforeMs / HOUR);
+    if (this.cache?.limit === limit) return this.cache.value;
     let max = 0;
     for (const [hour, total] of this.hours) if (hour < limit && total > max) max = total;
+    this.cache = { limit, value: max };
     return max;
   }
 

@@ -23,6 +23,7 @@ interface State {
   burstQuietUntil: number;
   sameQuietUntil: Map<string, number>;
   newContactQuietUntil: number;
+  sweptAt: number;
 }
 
 export function outboundBurstDetector(config: TakeoverConfig): Detector {
@@ -37,6 +38,7 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
     burstQuietUntil: 0,
     sameQuietUntil: new Map(),
     newContactQuietUntil: 0,
+    sweptAt: 0,
   }));
   const id = 'takeover.outbound-burst';
 
@@ -127,14 +129,6 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
           }),
         );
       }
-      for (const [print, seen] of state.sameMessage) {
-        seen.evict(at);
-        if (seen.size === 0) {
-          state.sameMessage.delete(print);
-          state.sameQuietUntil.delete(print);
-        }
-      }
-
       const fresh = new Set(sends.flatMap((s) => s.newContacts));
       if (fresh.size >= cfg.newContacts && at >= state.newContactQuietUntil) {
         state.newContactQuietUntil = at + span;
@@ -149,6 +143,17 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
             data: { newContacts: fresh.size },
           }),
         );
+      }
+      // forget fingerprints that left their window (every ten minutes, not on every message)
+      if (at - state.sweptAt >= 10 * MINUTE) {
+        state.sweptAt = at;
+        for (const [print, seen] of state.sameMessage) {
+          seen.evict(at);
+          if (seen.size === 0) {
+            state.sameMessage.delete(print);
+            state.sameQuietUntil.delete(print);
+          }
+        }
       }
       return signals;
     },
