@@ -10,7 +10,7 @@ import { parseBounce } from '../../src/events/bounce.js';
 import { analyse } from '../../src/mail/analyse.js';
 import { type AuthOptions, defaultAnalyseOptions } from '../../src/mail/options.js';
 import type { Analysis, Link } from '../../src/model/analysis.js';
-import { loadFixtureResolver } from '../support/fixture-resolver.js';
+import { fixtureResolverFromFile } from '../../src/scan/resolver.js';
 import { type ExpectedSample, makeSamples } from '../support/make-samples.js';
 
 // build/test/samples/samples.test.js → the repository root is three levels up
@@ -30,7 +30,7 @@ async function readSample(file: string): Promise<Uint8Array> {
 }
 
 async function authOptions(mode: AuthOptions['mode']): Promise<AuthOptions> {
-  return { mode, trustedHosts: ['mx.google.com'], resolver: await loadFixtureResolver(join(samplesDir, 'dns.json')) };
+  return { mode, trustedHosts: ['mx.google.com'], resolver: fixtureResolverFromFile(join(samplesDir, 'dns.json')) };
 }
 
 async function analyseSample(file: string, mode: AuthOptions['mode'] = 'headers'): Promise<Analysis> {

@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DKIMSignOptions, dkimSign } from 'mailauth';
-import type { DnsFixture } from './fixture-resolver.js';
+import type { DnsFixture } from '../../src/scan/resolver.js';
 import {
   attachmentPart,
   CRLF,
@@ -690,7 +690,7 @@ function dnsFixture(keys: Map<string, SigningKey>): DnsFixture {
   for (const name of Object.keys(txt).sort()) sorted[name] = txt[name] as string;
   return {
     comment:
-      'DNS fixture for the fictional seed-2017 samples, served offline by test/support/fixture-resolver.ts. ' +
+      'DNS fixture for the fictional seed-2017 samples, served offline by src/scan/resolver.ts (kizuki scan --dns-fixture). ' +
       'The DKIM keys are throwaway test keys (see keys/README.md); the SPF records for Google and Microsoft ' +
       'are shortened stand-ins, not copies of the real ones.',
     txt: sorted,
