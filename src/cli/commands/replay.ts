@@ -37,7 +37,14 @@ export function register(program: Command): void {
     .option('--lang <lang>', 'language of the printed timeline: en or ja', 'en')
     .option('--no-pipeline', "use the verdicts written in the scenario instead of Kizuki's own analysis of its sample messages")
     .action(async (file: string, options: { json?: boolean; lang: string; pipeline: boolean }) => {
-      const summary = await replayScenario(file, { pipeline: options.pipeline ? 'auto' : 'off' });
+      let summary: ReplaySummary;
+      try {
+        summary = await replayScenario(file, { pipeline: options.pipeline ? 'auto' : 'off' });
+      } catch (error) {
+        process.stderr.write(`kizuki replay: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       else printTimeline(summary, options.lang === 'ja' ? 'ja' : 'en');
     });
