@@ -11,6 +11,8 @@ export interface RawPdfFacts {
   hasForm: boolean;
   /** count of '/Type /Page' objects (not /Pages); 0 when they all hide in object streams */
   pageObjects: number;
+  /** count of '/Subtype /Image' XObjects outside object streams */
+  imageObjects: number;
 }
 
 const MAX_URI_CHARS = 4096;
@@ -104,13 +106,14 @@ function readUris(bytes: Buffer, maxUris: number): string[] {
   return [...uris];
 }
 
-function countPageObjects(bytes: Buffer): number {
-  let pages = 0;
-  for (const at of nameOffsets(bytes, '/Type')) {
-    const value = skipWhitespace(bytes, at + 5);
-    if (bytes.toString('latin1', value, value + 5) === '/Page' && !isNameChar(bytes[value + 5])) pages++;
+/** How many times the name `key` is followed by the name `value` ('/Type /Page', '/Subtype /Image'). */
+function countNamePairs(bytes: Buffer, key: string, value: string): number {
+  let count = 0;
+  for (const at of nameOffsets(bytes, key)) {
+    const start = skipWhitespace(bytes, at + key.length);
+    if (bytes.toString('latin1', start, start + value.length) === value && !isNameChar(bytes[start + value.length])) count++;
   }
-  return pages;
+  return count;
 }
 
 function hasName(bytes: Buffer, name: string): boolean {
@@ -125,6 +128,7 @@ export function scanPdfBytes(data: Uint8Array, maxUris: number): RawPdfFacts {
     hasJavascript: hasName(bytes, '/JavaScript') || hasName(bytes, '/JS'),
     hasOpenAction: hasName(bytes, '/OpenAction'),
     hasForm: hasName(bytes, '/AcroForm'),
-    pageObjects: countPageObjects(bytes),
+    pageObjects: countNamePairs(bytes, '/Type', '/Page'),
+    imageObjects: countNamePairs(bytes, '/Subtype', '/Image'),
   };
 }

@@ -24,6 +24,10 @@ export interface PdfOptions {
 
 /** Images per PDF handed to the QR reader; QR lures carry one. */
 const MAX_QR_IMAGES = 6;
+/** Pages are searched for QR codes only in documents this short … */
+const QR_SEARCH_MAX_PAGES = 3;
+/** … and only pages with this little text (a QR lure is a picture and a sentence or two). */
+const QR_SEARCH_MAX_PAGE_TEXT = 1000;
 /** longest wait for one decoded image before it is skipped */
 const IMAGE_WAIT_MS = 2000;
 /** setTimeout's ceiling; a far-away deadline (no budget) must not overflow into an instant timeout */
@@ -86,6 +90,8 @@ class PdfCollector {
   readonly qrCodes: string[] = [];
   readonly errors: string[] = [];
   private readonly urls = new Set<string>();
+  /** images painted on the pages whose images were decoded */
+  paintedImages = 0;
 
   constructor(private readonly options: PdfOptions) {}
 
@@ -107,7 +113,7 @@ const IMAGE_OPS = ['paintImageXObject', 'paintInlineImageXObject', 'paintImageMa
 type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
 
 /** Count the images a page paints and read QR codes from the first few of them. */
-async function readPageImages(page: PdfPage, collector: PdfCollector, facts: PdfFacts, options: PdfOptions, qrBudget: { left: number }): Promise<void> {
+async function readPageImages(page: PdfPage, collector: PdfCollector, options: PdfOptions, qrBudget: { left: number }): Promise<void> {
   const pdfjs = await loadPdfJs();
   const ops = pdfjs.OPS as Record<string, number>;
   const imageOps = new Set(IMAGE_OPS.map((name) => ops[name]).filter((code): code is number => code !== undefined));
@@ -115,7 +121,7 @@ async function readPageImages(page: PdfPage, collector: PdfCollector, facts: Pdf
   for (let i = 0; i < operatorList.fnArray.length; i++) {
     const fn = operatorList.fnArray[i]!;
     if (!imageOps.has(fn)) continue;
-    facts.images++;
+    collector.paintedImages++;
     if (qrBudget.left <= 0 || options.now() > options.deadline) continue;
     const args = operatorList.argsArray[i] as unknown[] | undefined;
     const image = await resolveImage(page, args?.[0], options);
@@ -167,9 +173,14 @@ async function readPage(document: PdfDocument, pageNumber: number, collector: Pd
       collector.add(target, 'pdf-annotation', text || undefined);
     }
     const text = pageText(items);
-    facts.textChars += text.replace(/\s+/g, ' ').trim().length;
+    const pageChars = text.replace(/\s+/g, ' ').trim().length;
+    facts.textChars += pageChars;
     for (const url of findUrlsInText(text, options.limits.maxLinks)) collector.add(url, 'pdf-text');
-    await readPageImages(page, collector, facts, options, qrBudget);
+    // Decoding a page's images is the costliest step of all; QR lures are short, sparse PDFs,
+    // so only those pages are painted and searched.
+    if (document.numPages <= QR_SEARCH_MAX_PAGES && pageChars <= QR_SEARCH_MAX_PAGE_TEXT) {
+      await readPageImages(page, collector, options, qrBudget);
+    }
   } finally {
     page.cleanup();
   }
@@ -210,13 +221,15 @@ export async function inspectPdf(data: Uint8Array, given: PdfOptions): Promise<P
     hasJavascript: raw.hasJavascript,
     hasForm: raw.hasForm,
     textChars: 0,
-    images: 0,
+    images: raw.imageObjects,
   };
   const addRawUris = () => {
     if (!facts.encrypted) for (const uri of raw.uris) collector.add(uri, 'pdf-annotation');
   };
   const finish = (): PdfInspection => {
     facts.links = collector.externalLinkCount();
+    // images hidden in object streams are only seen when pages are painted
+    facts.images = Math.max(facts.images, collector.paintedImages);
     return { facts, links: collector.links, qrCodes: collector.qrCodes, errors: collector.errors };
   };
 
