@@ -47,8 +47,23 @@ function fit(text: string, width: number): string {
   return out + ' '.repeat(Math.max(0, width - used));
 }
 
-export function sourceLabel(record: ScanRecord): string {
-  return record.source.index === undefined ? record.source.path : `${record.source.path}#${record.source.index}`;
+/** The message's source, relative to the working folder when it lies inside it. */
+export function sourceLabel(record: ScanRecord, cwd: string = process.cwd()): string {
+  const path = record.source.path.startsWith(`${cwd}/`) ? record.source.path.slice(cwd.length + 1) : record.source.path;
+  return record.source.index === undefined ? path : `${path}#${record.source.index}`;
+}
+
+/** Fit to a column, cutting from the left so the file name stays visible. */
+function fitLeft(text: string, width: number): string {
+  if (displayWidth(text) <= width) return fit(text, width);
+  const chars = [...text];
+  let used = 1;
+  let start = chars.length;
+  while (start > 0 && used + displayWidth(chars[start - 1]!) <= width) {
+    start -= 1;
+    used += displayWidth(chars[start]!);
+  }
+  return fit(`…${chars.slice(start).join('')}`, width);
 }
 
 const COLUMNS = { message: 48, verdict: 11, score: 6 };
@@ -61,7 +76,7 @@ export function tableHeader(lang: Lang): string {
 export function tableRow(record: ScanRecord, lang: Lang): string {
   const verdict = record.verdict ? (VERDICT_WORDS[lang][record.verdict] ?? record.verdict) : WORDS[lang].error;
   const reasons = record.verdict === null ? (record.error ?? '') : record.reasons.slice(0, 2).map((r) => (lang === 'ja' ? r.ja : r.name)).join('; ');
-  return `${fit(sourceLabel(record), COLUMNS.message)} ${fit(verdict, COLUMNS.verdict)} ${fit(String(Math.round(record.score)), COLUMNS.score)} ${reasons}`;
+  return `${fitLeft(sourceLabel(record), COLUMNS.message)} ${fit(verdict, COLUMNS.verdict)} ${fit(String(Math.round(record.score)), COLUMNS.score)} ${reasons}`;
 }
 
 export interface ScanTotals {

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { ScanRecord } from '../../src/scan/record.js';
+import { repoRoot, runCli } from '../support/cli.js';
+
+const samplesDir = join(repoRoot, 'samples/seed-2017');
+const expected = JSON.parse(readFileSync(join(samplesDir, 'expected.json'), 'utf8')) as { samples: Array<{ file: string; verdict: string }> };
+const parseLines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as ScanRecord);
+
+describe('kizuki scan (CLI)', () => {
+  it('judges the seed samples as expected, prints versioned JSON Lines in input order and exits 1', async () => {
+    const result = await runCli(['scan', '--json', '--no-store', samplesDir]);
+    assert.equal(result.code, 1, result.stderr);
+    const records = parseLines(result.stdout);
+    assert.deepEqual(
+      records.map((r) => r.source.path.replace(`${samplesDir}/`, '')),
+      expected.samples.map((s) => s.file).sort(),
+    );
+    for (const record of records) {
+      assert.equal(record.schema, 'kizuki.scan/1');
+      assert.match(record.sha256, /^[0-9a-f]{64}$/);
+      const want = expected.samples.find((s) => record.source.path.endsWith(s.file))!;
+      assert.equal(record.verdict, want.verdict, `${want.file}: ${JSON.stringify(record.reasons.map((r) => r.rule_id))}`);
+      if (record.verdict !== 'clean') {
+        assert.ok(record.reasons.length > 0);
+        for (const reason of record.reasons) {
+          assert.ok(reason.en.length > 10 && reason.ja.length > 5, `reason ${reason.rule_id} has both sentences`);
+        }
+      }
+    }
+    const bounce = records.find((r) => r.source.path.endsWith('05-bounce.eml'))!;
+    assert.equal(bounce.bounce?.kind, 'dsn');
+    assert.equal(bounce.bounce?.status, '5.1.1');
+    assert.match(result.stderr, /Judged 9 messages/);
+  });
+
+  it('exits 0 when nothing is malicious, and prints a readable table', async () => {
+    const result = await runCli(['scan', '--no-store', join(samplesDir, '10-genuine-drive-share.eml'), join(samplesDir, '12-internal-meeting-note.eml')]);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.match(lines[0]!, /^MESSAGE\s+VERDICT\s+SCORE\s+TOP REASONS/);
+    assert.equal(lines.length, 3);
+    assert.match(lines[1]!, /10-genuine-drive-share\.eml\s+clean/);
+  });
+
+  it('speaks Japanese with --lang ja', async () => {
+    const result = await runCli(['scan', '--no-store', '--lang', 'ja', join(samplesDir, '01-inbound-lure.eml')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /危険/);
+    assert.match(result.stderr, /件を/);
+  });
+
+  it('explains one message: authentication, the PDF link and every reason', async () => {
+    const result = await runCli([
+      'scan', '--no-store', '--explain', '--auth', 'verify', '--dns-fixture', join(samplesDir, 'dns.json'),
+      join(samplesDir, '01-inbound-lure.eml'),
+    ]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, /authentication \(verified\): SPF \w+.*DKIM pass \(halvorsen-imaging\.com, aligned\)/);
+    assert.match(result.stdout, /\[pdf-annotation\] https?:\/\/[^\s]+/);
+    assert.match(result.stdout, /link carrier/);
+  });
+
+  it('reads standard input', async () => {
+    const raw = readFileSync(join(samplesDir, '01-inbound-lure.eml'));
+    const result = await runCli(['scan', '--json', '--no-store', '-'], { input: raw });
+    const [record] = parseLines(result.stdout);
+    assert.equal(record?.source.path, '-');
+    assert.equal(record?.verdict, 'malicious');
+  });
+
+  it('reports an unreadable path with exit code 2 and goes on with the rest', async () => {
+    const result = await runCli(['scan', '--json', '--no-store', '/nonexistent/x.eml', join(samplesDir, '12-internal-meeting-note.eml')]);
+    assert.equal(result.code, 2);
+    const records = parseLines(result.stdout);
+    assert.equal(records.length, 2);
+    assert.equal(records[0]!.verdict, null);
+    assert.match(records[0]!.error!, /no such file/);
+    assert.equal(records[1]!.verdict, 'clean');
+  });
+
+  it('exits 2 on a usage error or a bad configuration value', async () => {
+    assert.equal((await runCli(['scan'])).code, 2);
+    assert.equal((await runCli(['scan', '--workers', 'many', samplesDir])).code, 2);
+    const dir = mkdtempSync(join(tmpdir(), 'kizuki-cli-'));
+    writeFileSync(join(dir, 'kizuki.config.yaml'), 'auth:\n  mode: maybe\n');
+    const bad = await runCli(['scan', '--no-store', join(samplesDir, '12-internal-meeting-note.eml')], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /auth\.mode/);
+  });
+
+  it('holds a message that exceeds the time limit as suspicious instead of passing it', async () => {
+    const result = await runCli(['scan', '--json', '--no-store', '--timeout', '1', join(samplesDir, '11-partner-quotation.eml')]);
+    const [record] = parseLines(result.stdout);
+    assert.equal(record?.verdict, 'suspicious');
+    assert.equal(record?.reasons[0]?.rule_id, 'scan.unanalysable');
+    assert.match(record?.error ?? '', /time limit/);
+  });
+
+  it('stores every verdict and the sender history in the embedded database, once per message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kizuki-cli-'));
+    const db = join(dir, 'k.db');
+    for (let run = 0; run < 2; run += 1) {
+      const result = await runCli(['scan', '--json', '--store', db, samplesDir], { cwd: dir });
+      assert.equal(result.code, 1, result.stderr);
+    }
+    const sqlite = new Database(db, { readonly: true });
+    try {
+      const tables = sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>;
+      const messageTable = tables.map((t) => t.name).find((n) => /judged|message/i.test(n));
+      const profileTable = tables.map((t) => t.name).find((n) => /profile/i.test(n));
+      assert.ok(messageTable && profileTable, JSON.stringify(tables));
+      const count = sqlite.prepare(`select count(*) as n from ${messageTable}`).get() as { n: number };
+      assert.equal(count.n, 9, 'nine samples, stored once although scanned twice');
+      const profiles = sqlite.prepare(`select * from ${profileTable}`).all() as Array<Record<string, unknown>>;
+      const partner = profiles.find((p) => JSON.stringify(p).includes('greg.ostrander@halvorsen-imaging.com'));
+      assert.ok(partner, 'the partner contact has a profile');
+      assert.match(JSON.stringify(partner), /"?message_?count"?:\s*2|messageCount":2/i, 'two messages from him, counted once each');
+    } finally {
+      sqlite.close();
+    }
+  });
+});
