@@ -55,6 +55,10 @@ function keyFileName(domain: string, selector: string): string {
   return `${selector}._domainkey.${domain}.private.pem`;
 }
 
+/** Put above every key in its file (PEM allows text before the BEGIN line) so nobody mistakes it for a real one. */
+const KEY_FILE_WARNING =
+  'THROWAWAY TEST KEY made for the fictional Kizuki sample messages. It belongs to nobody; never sign real mail with it.\n';
+
 const KEYS_README = `# Throwaway DKIM keys — for Kizuki's sample messages only
 
 These RSA keys were generated once by test/support/make-samples.ts to sign the fictional sample
@@ -79,7 +83,7 @@ async function loadOrCreateKeys(keysDir: string, writeMissing: boolean): Promise
         .privateKey.export({ type: 'pkcs8', format: 'pem' })
         .toString();
       await mkdir(keysDir, { recursive: true });
-      await writeFile(file, privateKeyPem);
+      await writeFile(file, KEY_FILE_WARNING + privateKeyPem);
       await writeFile(join(keysDir, 'README.md'), KEYS_README);
     }
     const publicKeyBase64 = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'der' }).toString('base64');
