@@ -82,6 +82,14 @@ describe('attachments: HTML and SVG', () => {
     assert.equal(report.links[0]?.text, 'shop');
   });
 
+  it('decodes a Shift_JIS page in the charset it declares', async () => {
+    const head = Buffer.from('<html><head><meta charset="Shift_JIS"></head><body><a href="https://jp-lure.example.jp/l">', 'latin1');
+    const kochira = Buffer.from([0x82, 0xb1, 0x82, 0xbf, 0x82, 0xe7]); // こちら
+    const tail = Buffer.from('</a></body></html>', 'latin1');
+    const report = await inspectAttachments([part('oshirase.html', Buffer.concat([head, kochira, tail]))], context());
+    assert.equal(report.links[0]?.text, 'こちら');
+  });
+
   it('reads links and scripts inside SVG images', async () => {
     const svg = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><a xlink:href="https://svg-lure.example/s"><text>Open</text></a><script>location.replace("https://svg-lure.example/go")</script></svg>';
     const report = await inspectAttachments([part('fax.svg', svg, 'image/svg+xml')], context());

@@ -103,8 +103,18 @@ function sha256(content: Uint8Array): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-function decodeText(content: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(content);
+/** Markup decoded in the charset its own <meta> names (Shift_JIS pages are common in Japan), else UTF-8. */
+function decodeMarkup(content: Uint8Array): string {
+  const head = Buffer.from(content.buffer, content.byteOffset, Math.min(content.byteLength, 2048)).toString('latin1');
+  const declared = /<meta[^>]+charset\s*=\s*["']?([\w.:-]+)/i.exec(head)?.[1] ?? /<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i.exec(head)?.[1];
+  if (declared) {
+    try {
+      return new TextDecoder(declared.toLowerCase()).decode(content);
+    } catch {
+      // an unknown charset label: fall back to UTF-8
+    }
+  }
+  return new TextDecoder('utf-8').decode(content);
 }
 
 function newInfo(state: Inspection, part: RawPart, depth: number, parentIndex: number | undefined): AttachmentInfo {
@@ -144,7 +154,7 @@ const inspectPdfPart: Inspector = async (state, info, part) => {
 };
 
 const inspectHtmlPart: Inspector = async (state, info, part) => {
-  const result = inspectHtml(decodeText(part.content), {
+  const result = inspectHtml(decodeMarkup(part.content), {
     xml: info.detectedType === 'svg',
     attachmentIndex: info.index,
     maxLinks: state.ctx.limits.maxLinks,
