@@ -51,6 +51,8 @@ export interface TakeoverConfig {
     openAt: number;
     /** earlier, unattached signals about the same account or campaign this recent join a new incident */
     lookbackHours: number;
+    /** a signal of the same detector and account within this many hours of a timeline entry folds into it */
+    timelineFoldHours: number;
   };
 }
 
@@ -72,7 +74,7 @@ export const DEFAULT_TAKEOVER_CONFIG: TakeoverConfig = {
   lateral: { verdicts: ['malicious', 'suspicious'] },
   campaign: { rememberDays: 30 },
   signin: { impossibleTravelKmh: 900, failureWindowMinutes: 15, failureBurst: 10, minHistory: 5 },
-  correlation: { openAt: 4, lookbackHours: 14 * 24 },
+  correlation: { openAt: 4, lookbackHours: 14 * 24, timelineFoldHours: 24 },
 };
 
 export const SEVERITY_POINTS: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 4, critical: 8 };

@@ -4,7 +4,7 @@
 import { maxSeverity, SEVERITY_POINTS, type TakeoverConfig } from '../events/config.js';
 import { stableId, strings } from '../events/event.js';
 import type { Incident, Signal } from '../model/events.js';
-import { addEntry, openedEntry, signalEntry } from './timeline.js';
+import { addEntry, entryToFoldInto, openedEntry, signalEntry } from './timeline.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -101,7 +101,9 @@ export class Correlator {
     if (signal.campaign && !incident.campaigns.includes(signal.campaign)) incident.campaigns.push(signal.campaign);
     incident.severity = maxSeverity(incident.severity, signal.severity);
     if (signal.time < incident.firstEvidenceAt) incident.firstEvidenceAt = signal.time;
-    addEntry(incident.timeline, signalEntry(signal));
+    const fold = entryToFoldInto(incident.timeline, signal, this.config.correlation.timelineFoldHours);
+    if (fold) fold.repeats = (fold.repeats ?? 0) + 1;
+    else addEntry(incident.timeline, signalEntry(signal));
   }
 
   /** Waiting signals that now belong to the incident (its accounts or campaigns grew) join it. */

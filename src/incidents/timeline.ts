@@ -2,7 +2,7 @@
 import type { Incident, Signal, TimelineEntry } from '../model/events.js';
 
 export function signalEntry(signal: Signal): TimelineEntry {
-  return { time: signal.time, kind: `signal:${signal.detector}`, en: signal.en, ja: signal.ja, ref: signal.id };
+  return { time: signal.time, kind: `signal:${signal.detector}`, en: signal.en, ja: signal.ja, ref: signal.id, account: signal.account };
 }
 
 export function openedEntry(incident: Incident): TimelineEntry {
@@ -22,6 +22,22 @@ export function addEntry(timeline: TimelineEntry[], entry: TimelineEntry): void 
   let at = timeline.length;
   while (at > 0 && (timeline[at - 1]?.time ?? '') > entry.time) at--;
   timeline.splice(at, 0, entry);
+}
+
+/**
+ * The entry a repeat of this signal folds into: the latest one of the same detector and account within
+ * `withinHours` before it. Repeats (a batch every few hours) stay in the incident's signals, not as new lines.
+ */
+export function entryToFoldInto(timeline: TimelineEntry[], signal: Signal, withinHours: number): TimelineEntry | undefined {
+  const kind = `signal:${signal.detector}`;
+  const since = new Date(Date.parse(signal.time) - withinHours * 3_600_000).toISOString();
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const entry = timeline[i];
+    if (!entry || entry.time > signal.time) continue;
+    if (entry.time < since) break;
+    if (entry.kind === kind && entry.account === signal.account) return entry;
+  }
+  return undefined;
 }
 
 /** Seconds from the earliest evidence to the moment the incident was opened. */

@@ -60,6 +60,10 @@ export interface TimelineEntry {
   en: string;
   ja: string;
   ref?: string;
+  /** the account the entry is about, when it is about one */
+  account?: string;
+  /** further signals of the same kind about the same account folded into this entry */
+  repeats?: number;
 }
 
 export interface Incident {

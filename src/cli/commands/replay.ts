@@ -7,7 +7,10 @@ function printTimeline(summary: ReplaySummary, lang: 'en' | 'ja'): void {
   const out = process.stdout;
   out.write(`${summary.title[lang]}\n`);
   out.write(`${summary.events} events replayed, ${summary.signals} signals, ${summary.incidents_opened} incident(s) opened; lure verdict: ${summary.lure_verdict ?? 'n/a'} (${summary.verdict_source})\n\n`);
-  for (const entry of summary.timeline) out.write(`${entry.time.replace('.000Z', 'Z')}  ${entry.kind.padEnd(44)} ${entry[lang]}\n`);
+  for (const entry of summary.timeline) {
+    const more = entry.repeats ? (lang === 'ja' ? `(他 ${entry.repeats} 件、24 時間以内)` : ` (+${entry.repeats} more within 24 h)`) : '';
+    out.write(`${entry.time.replace('.000Z', 'Z')}  ${entry.kind.padEnd(44)} ${entry[lang]}${more}\n`);
+  }
   out.write('\n');
   if (summary.time_to_detect_seconds !== undefined) {
     const ttd = formatDuration(summary.time_to_detect_seconds);
