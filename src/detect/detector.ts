@@ -7,7 +7,7 @@ import type { Analysis } from '../model/analysis.js';
 import type { Reason, SenderProfile, Verdict } from '../model/verdict.js';
 import { type CelContext, createEnvironment, fromCel, toCelContext } from './environment.js';
 import { loadReferenceData, type ReferenceData } from './reference-data.js';
-import { type RuleDefinition, type RuleProblem, readRuleFile } from './rule-file.js';
+import { type RuleDefinition, type RuleProblem, type RuleSample, readRuleFile } from './rule-file.js';
 import { type ProtectedDomain, protectDomain } from './similarity.js';
 import { decide, type FiredRule } from './verdict.js';
 import { buildView, type DetectionView, type ViewContext } from './view.js';
@@ -30,7 +30,8 @@ export interface RuleInfo {
   techniques: string[];
   score: number;
   file: string;
-  samples: { positive: string[]; negative: string[] };
+  /** sample paths resolved against the rule file's folder */
+  samples: { positive: RuleSample[]; negative: RuleSample[] };
 }
 
 export interface Detector {
@@ -172,7 +173,7 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
       }
       if (!condition || evidence.length !== Object.keys(rule.evidence).length) continue;
       seen.set(rule.id, file);
-      const resolveSample = (p: string) => resolve(dirname(file), p);
+      const resolveSample = (s: RuleSample): RuleSample => ({ message: resolve(dirname(file), s.message), history: s.history.map((h) => resolve(dirname(file), h)) });
       rules.push({
         definition: rule,
         condition,

@@ -83,8 +83,9 @@ export function evaluate(items: readonly JudgedItem[], top = 15): EvaluationRepo
     const row = confusion[item.label];
     if (row) row[item.verdict.verdict] += 1;
     for (const reason of item.verdict.reasons) {
-      const hits = (ruleHits[reason.ruleId] ??= {});
+      const hits = ruleHits[reason.ruleId] ?? {};
       hits[item.label] = (hits[item.label] ?? 0) + 1;
+      ruleHits[reason.ruleId] = hits;
     }
   }
   const metrics: LabelMetrics[] = [];

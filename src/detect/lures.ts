@@ -64,6 +64,7 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
     latin: L(
       /\b(?:verify|confirm|validate|update|re-?activate|restore|unlock|secure|reconfirm|re-?validate) (?:your |the )?(?:e-?mail |mail |web ?mail |outlook |office ?365 |microsoft |apple |bank(?:ing)? |paypal )?(?:account|identity|password|credentials?|login|details|information|info|mailbox|e-?mail address|billing|payment (?:method|details|information))\b/,
       /\b(?:sign|log) ?in (?:to|and) (?:view|access|continue|confirm|verify|download|read|restore|keep)\b/,
+      /\b(?:sign|log) ?in with your (?:e-?mail|google|microsoft|office|outlook|work|company|account|credentials)\b/,
       /\bpassword (?:will )?expir|\bpassword (?:is )?(?:due|about to expire)|\bkeep (?:your )?(?:current |same )?password\b/,
       /\b(?:enter|provide|submit) your (?:password|credentials|login|pin|card)\b/,
       /\bunusual (?:sign-?in|login|activity)|\bsuspicious (?:sign-?in|login|activity)\b|\bnew (?:sign-?in|login) (?:attempt|detected)\b/,

@@ -16,9 +16,15 @@ export interface RuleDefinition {
   reason: { en: string; ja: string };
   /** optional named CEL expressions evaluated only when the rule fires, for the reason templates: {name} */
   evidence: Record<string, string>;
-  samples: { positive: string[]; negative: string[] };
+  samples: { positive: RuleSample[]; negative: RuleSample[] };
   /** the file it came from */
   file: string;
+}
+
+/** A sample message, optionally with earlier messages from the same sender that build its history first. */
+export interface RuleSample {
+  message: string;
+  history: string[];
 }
 
 export interface RuleProblem {
@@ -108,13 +114,17 @@ export function readRuleFile(source: string, file: string): { rule?: RuleDefinit
     }
   }
   const samples = (value.samples ?? {}) as { positive?: unknown; negative?: unknown };
-  const sampleList = (kind: 'positive' | 'negative'): string[] => {
+  const sampleList = (kind: 'positive' | 'negative'): RuleSample[] => {
     const v = samples[kind] ?? [];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-      problem(fieldPos(['samples', kind]), `"samples.${kind}" must be a list of file paths`);
+    const isSample = (x: unknown) =>
+      typeof x === 'string' ||
+      (!!x && typeof x === 'object' && typeof (x as RuleSample).message === 'string' &&
+        ((x as RuleSample).history === undefined || (Array.isArray((x as RuleSample).history) && (x as RuleSample).history.every((h) => typeof h === 'string'))));
+    if (!Array.isArray(v) || !v.every(isSample)) {
+      problem(fieldPos(['samples', kind]), `"samples.${kind}" must be a list of file paths or {message: path, history: [paths]}`);
       return [];
     }
-    return v as string[];
+    return (v as Array<string | RuleSample>).map((x) => (typeof x === 'string' ? { message: x, history: [] } : { message: x.message, history: x.history ?? [] }));
   };
   const known = new Set(['id', 'name', 'description', 'severity', 'attack_types', 'techniques', 'condition', 'score', 'reason', 'evidence', 'samples']);
   for (const key of Object.keys(value)) if (!known.has(key)) problem(fieldPos([key]), `unknown field "${key}"`);
