@@ -43,3 +43,13 @@ test('bounce flood: counts failed bounces only, once per window', () => {
   assert.equal(signals[0]?.data?.bounces, 10);
   assert.equal(signals[0]?.evidence.length, 10);
 });
+
+test('ordinary office traffic (sign-ins from the usual place, a few mails a day, the odd bounce) raises no signal', async () => {
+  const { syntheticEvents } = await import('../../bench/events.js');
+  const { takeoverDetectors } = await import('../../src/events/detectors/index.js');
+  const detectors = takeoverDetectors(takeoverConfig({ orgDomains: ['example-office.jp'] }));
+  const events = syntheticEvents(40, 15);
+  assert.ok(events.length > 3000);
+  const signals = events.flatMap((e) => detectors.flatMap((d) => d.observe(e)));
+  assert.deepEqual(signals.map((s) => s.detector), []);
+});
