@@ -1,12 +1,15 @@
 // Store benchmark: inserts/s of judged messages and of account events, and the latency of the common queries with
 // 1,000,000 stored events, on SQLite and on PostgreSQL.
 //
-//   node build/bench/store.js                 (both databases, 1M events; about 2-3 minutes on 2 cores)
+//   node build/bench/store.js                 (both databases, 1M events each)
+//     Measured on the 2-core development machine while it was shared (load average ~12): 6 min 10 s in all,
+//     about 4 min of it SQLite. The SQLite writer used only ~1/6 of the wall time in CPU, so the wall time there
+//     is mostly waiting for a CPU; eventsPerCpuSecond shows the cost itself.
 //   KIZUKI_BENCH_STORE_EVENTS=100000 node build/bench/store.js          (quick run)
 //   KIZUKI_BENCH_PG_URL=postgres://… node build/bench/store.js          (an existing server; else a throwaway one)
 //   KIZUKI_BENCH_STORE_DATABASES=sqlite node build/bench/store.js       (one database only)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountEvent, AccountEventKind, Incident } from '../src/model/events.js';
 import type { SenderProfile } from '../src/model/verdict.js';
@@ -24,8 +27,12 @@ export interface StoreBenchDatabaseResult {
   database: 'sqlite' | 'postgres';
   events: number;
   eventsPerSecond: number;
+  /** events per second of this process's own CPU time (excludes the PostgreSQL server); steadier on a busy machine */
+  eventsPerCpuSecond: number;
   messages: number;
   messagesPerSecond: number;
+  /** 1-minute load average when the run began: rates on a loaded machine are wall-clock rates of a shared CPU */
+  loadAverage: number;
   /** one event per transaction, each acknowledged (durably committed) before the next */
   singleEventCommitMs: { p50: number; p95: number };
   queries: QueryLatency[];
@@ -138,6 +145,7 @@ async function benchOne(
   log: (line: string) => void,
 ): Promise<StoreBenchDatabaseResult> {
   const begun = performance.now();
+  const loadAverage = Math.round(loadavg()[0]! * 10) / 10;
 
   let t0 = performance.now();
   for (let start = 0; start < messages; start += MESSAGE_BATCH) {
@@ -149,6 +157,7 @@ async function benchOne(
   log(`${database}: ${messages} judged messages, ${Math.round(messagesPerSecond)}/s`);
 
   t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let start = 0; start < events; start += EVENT_BATCH) {
     const batch: AccountEvent[] = [];
     for (let n = start; n < Math.min(events, start + EVENT_BATCH); n++) batch.push(eventAt(n, events));
@@ -156,7 +165,9 @@ async function benchOne(
     if (start % 200_000 === 0 && start > 0) log(`${database}: ${start} events…`);
   }
   const eventsPerSecond = events / ((performance.now() - t0) / 1000);
-  log(`${database}: ${events} events, ${Math.round(eventsPerSecond)}/s`);
+  const cpu = process.cpuUsage(cpu0);
+  const eventsPerCpuSecond = events / ((cpu.user + cpu.system) / 1e6);
+  log(`${database}: ${events} events, ${Math.round(eventsPerSecond)}/s (${Math.round(eventsPerCpuSecond)} per CPU second)`);
 
   await store.putSenderProfiles(Array.from({ length: ACCOUNTS }, (_, n) => profileFor(n)));
   for (let n = 0; n < 500; n++) await store.putIncident(incidentFor(n));
@@ -194,8 +205,10 @@ async function benchOne(
     database,
     events,
     eventsPerSecond: Math.round(eventsPerSecond),
+    eventsPerCpuSecond: Math.round(eventsPerCpuSecond),
     messages,
     messagesPerSecond: Math.round(messagesPerSecond),
+    loadAverage,
     singleEventCommitMs: { p50: round(percentile(single, 50)), p95: round(percentile(single, 95)) },
     queries,
     totalSeconds: Math.round((performance.now() - begun) / 100) / 10,

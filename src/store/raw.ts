@@ -21,9 +21,9 @@ export async function keepRawMessage(rawDir: string, bytes: Uint8Array): Promise
   } catch {
     // not kept yet
   }
-  await mkdir(folder, { recursive: true });
+  await mkdir(folder, { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'w', 0o600);
   try {
     await handle.writeFile(bytes);
     await handle.sync();

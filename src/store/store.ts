@@ -157,11 +157,24 @@ export class KyselyStore implements Store {
     });
   }
 
-  listJudgedMessages(query: { verdict?: VerdictLabel; limit: number; before?: string }): Promise<JudgedMessage[]> {
+  listJudgedMessages(query: {
+    verdict?: VerdictLabel;
+    limit: number;
+    before?: string | Pick<JudgedMessage, 'judgedAt' | 'sha256'>;
+  }): Promise<JudgedMessage[]> {
     return this.#guard('listing judged messages', async () => {
       let select = this.#db.selectFrom('judged_messages').selectAll();
       if (query.verdict) select = select.where('verdict', '=', query.verdict);
-      if (query.before) select = select.where('judged_at', '<', queryTime(query.before, 'before'));
+      const before = query.before;
+      if (typeof before === 'string') {
+        select = select.where('judged_at', '<', queryTime(before, 'before'));
+      } else if (before) {
+        const time = queryTime(before.judgedAt, 'before.judgedAt');
+        const sha256 = before.sha256.toLowerCase();
+        select = select.where((eb) =>
+          eb.or([eb('judged_at', '<', time), eb.and([eb('judged_at', '=', time), eb('sha256', '<', sha256)])]),
+        );
+      }
       const rows = await select
         .orderBy('judged_at', 'desc')
         .orderBy('sha256', 'desc')

@@ -75,8 +75,15 @@ export interface Store {
   /** Stores judged messages; the same (messageId, sha256) again replaces the older judgement (one record). */
   putJudgedMessages(rows: readonly JudgedMessage[]): Promise<UpsertOutcome>;
   getJudgedMessage(sha256: string): Promise<JudgedMessage | undefined>;
-  /** Newest first; `before` (an ISO time, exclusive) pages backwards by judgedAt. */
-  listJudgedMessages(query: { verdict?: VerdictLabel; limit: number; before?: string }): Promise<JudgedMessage[]>;
+  /**
+   * Newest first (by judgedAt, then sha256). `before` pages backwards: an ISO time (exclusive), or the last message
+   * of the previous page `{ judgedAt, sha256 }`, which never skips messages judged in the same millisecond.
+   */
+  listJudgedMessages(query: {
+    verdict?: VerdictLabel;
+    limit: number;
+    before?: string | Pick<JudgedMessage, 'judgedAt' | 'sha256'>;
+  }): Promise<JudgedMessage[]>;
   /** Drops the raw reference of messages judged more than `days` days ago. */
   purgeRawOlderThan(days: number): Promise<PurgeOutcome>;
 
@@ -112,7 +119,8 @@ export interface Store {
 
   /**
    * Runs `work` in one transaction: everything it writes through the given store commits together, or nothing does.
-   * Calls nested inside join the outer transaction.
+   * Calls nested inside join the outer transaction. Inside `work`, use only the store it is given: on SQLite the
+   * outer store waits for the transaction to end, so calling it from inside would never return.
    */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** The schema version of the database. */

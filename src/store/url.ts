@@ -36,7 +36,14 @@ export function resolveDataDir(options: StoreLocationOptions = {}): string {
 export function parseStoreUrl(url: string, options: StoreLocationOptions = {}): StoreTarget {
   const cwd = options.cwd ?? process.cwd();
   const trimmed = url.trim();
-  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { kind: 'postgres', url: trimmed };
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) {
+    try {
+      new URL(trimmed);
+    } catch {
+      throw new StoreError('bad-url', `the store URL ${redactUrl(trimmed)} is not a valid postgres://user:password@host:port/database URL`);
+    }
+    return { kind: 'postgres', url: trimmed };
+  }
 
   let path: string;
   if (trimmed === '') {
@@ -56,7 +63,8 @@ export function parseStoreUrl(url: string, options: StoreLocationOptions = {}): 
   if (path === ':memory:') return { kind: 'sqlite', path };
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
   try {
-    mkdirSync(dirname(absolute), { recursive: true });
+    // Folders Kizuki creates hold mail metadata: readable by the owner only.
+    mkdirSync(dirname(absolute), { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new StoreError('cantopen', `cannot create the folder for the database ${absolute}: ${(error as Error).message}`, {
       cause: error,

@@ -10,7 +10,7 @@ import { WRITER_ACCOUNT, writerEventId, writerMessageSha } from '../support/stor
 import { freshSqliteFile } from './suite.js';
 
 const WRITER = fileURLToPath(new URL('../support/store-writer.js', import.meta.url));
-const TOTAL = 60_000;
+const TOTAL = 30_000;
 const BATCH = 250;
 const BATCHES = TOTAL / BATCH;
 const KILL_AFTER_BATCHES = 12;

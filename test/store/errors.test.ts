@@ -66,6 +66,12 @@ describe('store URLs', () => {
       (e: unknown) => isStoreError('bad-url', /unsupported store URL scheme "mysql"/)(e) && !(e as Error).message.includes('pw123'),
     );
   });
+  it('refuses a malformed PostgreSQL URL without showing its password', () => {
+    assert.throws(
+      () => parseStoreUrl('postgres://kizuki:pw123@127.0.0.1:notaport/kizuki'),
+      (e: unknown) => isStoreError('bad-url', /not a valid postgres:\/\/ URL|not a valid postgres/)(e) && !(e as Error).message.includes('pw123'),
+    );
+  });
   it('opens the default SQLite database under the data directory', async () => {
     const cwd = scratch();
     const store = await openStore('', { cwd });

@@ -60,6 +60,20 @@ export function storeSuite(name: string, freshDatabase: FreshDatabase): void {
       );
     });
 
+    it('pages through messages judged in the same millisecond without skipping any', async () => {
+      const store = await open();
+      const sameTime = Array.from({ length: 7 }, (_, i) => judged(i, { judgedAt: '2026-01-05T00:00:00.000Z' }));
+      await store.putJudgedMessages(sameTime);
+      const seen: string[] = [];
+      let page = await store.listJudgedMessages({ limit: 3 });
+      while (page.length > 0) {
+        seen.push(...page.map((m) => m.sha256));
+        const last = page.at(-1)!;
+        page = await store.listJudgedMessages({ limit: 3, before: last });
+      }
+      assert.deepEqual(seen, sameTime.map((m) => m.sha256).sort().reverse());
+    });
+
     it('keeps a message without Message-ID and strips angle brackets from one', async () => {
       const store = await open();
       await store.putJudgedMessages([judged(1, { messageId: '' }), judged(2, { messageId: '<abc@x.example>' })]);
