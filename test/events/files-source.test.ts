@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { mailboxFilesSource, splitMbox } from '../../src/events/sources/files.js';
+import { mailboxFilesSource } from '../../src/events/sources/files.js';
 import type { AccountEvent } from '../../src/model/events.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -15,7 +15,6 @@ test('files source: Sent → message.sent, Inbox → message.received, a deliver
   const inbox = path.join(dir, 'Inbox.mbox');
   const mbox = (names: string[]) => names.map((n) => `From MAILER-DAEMON Wed Jul 12 00:30:05 2017\n${sample(n).replace(/\r\n/g, '\n').replace(/^From /gm, '>From ')}\n`).join('');
   writeFileSync(inbox, mbox(['01-inbound-lure.eml', '05-bounce.eml']), 'latin1');
-  assert.equal(splitMbox(new Uint8Array(readFileSync(inbox))).length, 2);
   const sent = path.join(dir, 'sent-one.eml');
   writeFileSync(sent, sample('02-outbound-bcc.eml'), 'latin1');
   const problems: string[] = [];

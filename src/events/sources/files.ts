@@ -1,8 +1,8 @@
 // Event source for a mailbox's exported folders: mbox or .eml files of its Sent and Inbox.
 // Sent mail → message.sent, Inbox mail → message.received, delivery failures → message.bounce.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AccountEvent } from '../../model/events.js';
+import { readSources } from '../../scan/sources.js';
 import { type MessageJudge, messageEvent } from '../message-event.js';
 import type { Deliver, EventSource } from './types.js';
 
@@ -21,23 +21,6 @@ export interface MailboxFilesOptions {
   onError?: (where: string, error: Error) => void;
 }
 
-/** Split an mbox into its messages (the "From " separator lines are dropped; ">From " unescaped). */
-export function splitMbox(bytes: Uint8Array): Uint8Array[] {
-  const text = Buffer.from(bytes).toString('latin1');
-  if (!text.startsWith('From ')) return [bytes];
-  const messages: Uint8Array[] = [];
-  const starts: number[] = [];
-  const separator = /^From [^\n]*\n/gm;
-  for (let m = separator.exec(text); m; m = separator.exec(text)) starts.push(m.index, m.index + m[0].length);
-  for (let i = 0; i < starts.length; i += 2) {
-    const bodyStart = starts[i + 1] ?? text.length;
-    const end = starts[i + 2] ?? text.length;
-    const message = text.slice(bodyStart, end).replace(/^>(>*From )/gm, '$1');
-    messages.push(new Uint8Array(Buffer.from(message, 'latin1')));
-  }
-  return messages;
-}
-
 export function mailboxFilesSource(options: MailboxFilesOptions): EventSource {
   const size = options.batchSize ?? 200;
   return {
@@ -51,30 +34,28 @@ export function mailboxFilesSource(options: MailboxFilesOptions): EventSource {
       for (const [folder, files] of folders) {
         for (const file of files) {
           if (stop?.aborted) return;
-          let messages: Uint8Array[];
-          try {
-            messages = splitMbox(new Uint8Array(await readFile(file)));
-          } catch (error) {
-            options.onError?.(file, error as Error);
-            continue;
-          }
-          for (const [index, raw] of messages.entries()) {
+          for await (const item of readSources([file])) {
+            const where = item.ref.index === undefined ? item.ref.path : `${item.ref.path}#${item.ref.index}`;
+            if ('error' in item) {
+              options.onError?.(where, new Error(item.error));
+              continue;
+            }
             try {
               batch.push(
                 await messageEvent(
                   {
-                    raw,
+                    raw: item.raw,
                     account: options.account,
                     folder,
                     source: `file:${path.basename(file)}`,
                     fallbackTime: (options.fallbackTime?.() ?? new Date()).toISOString(),
-                    position: `${path.basename(file)}#${index}`,
+                    position: `${path.basename(file)}#${item.ref.index ?? 0}`,
                   },
                   options.judge,
                 ),
               );
             } catch (error) {
-              options.onError?.(`${file}#${index}`, error as Error);
+              options.onError?.(where, error as Error);
             }
             if (batch.length >= size) {
               await deliver(batch);
