@@ -6,7 +6,8 @@
 //     about 4 min of it SQLite. The SQLite writer used only ~1/6 of the wall time in CPU, so the wall time there
 //     is mostly waiting for a CPU; eventsPerCpuSecond shows the cost itself.
 //   KIZUKI_BENCH_STORE_EVENTS=100000 node build/bench/store.js          (quick run)
-//   KIZUKI_BENCH_PG_URL=postgres://… node build/bench/store.js          (an existing server; else a throwaway one)
+//   KIZUKI_BENCH_PG_URL=postgres://… node build/bench/store.js          (a scratch database on an existing server;
+//                                                                       else a throwaway server is started)
 //   KIZUKI_BENCH_STORE_DATABASES=sqlite node build/bench/store.js       (one database only)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

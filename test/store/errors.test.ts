@@ -1,8 +1,7 @@
 // Clear, password-free errors for a bad URL, a locked, full, corrupt or unreachable database.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -10,9 +9,10 @@ import { toStoreError } from '../../src/store/errors.js';
 import { openStore, parseStoreUrl, redactUrl, StoreError } from '../../src/store/index.js';
 import { freshTestPostgresDatabase } from '../support/postgres.js';
 import { event } from './fixtures.js';
+import { scratchDir } from './scratch.js';
 
 function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'kizuki-store-errors-'));
+  return scratchDir('kizuki-store-errors-');
 }
 
 function isStoreError(code: string, pattern?: RegExp) {

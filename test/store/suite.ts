@@ -1,19 +1,19 @@
 // The storage behaviour every database must show; run once per database by sqlite.test.ts and postgres.test.ts.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MIGRATIONS, type Migration } from '../../src/store/migrations.js';
 import { keepRawMessage, LATEST_SCHEMA_VERSION, type OpenStoreOptions, openStore, type Store, StoreError } from '../../src/store/index.js';
 import { event, incident, judged, profile, sha, signal } from './fixtures.js';
+import { scratchDir } from './scratch.js';
 
 export type FreshDatabase = () => Promise<string>;
 
 export function storeSuite(name: string, freshDatabase: FreshDatabase): void {
   describe(`store on ${name}`, () => {
     const opened: Store[] = [];
-    const dataDir = mkdtempSync(join(tmpdir(), 'kizuki-store-data-'));
+    const dataDir = scratchDir('kizuki-store-data-');
     after(async () => {
       for (const store of opened) await store.close();
     });
@@ -98,11 +98,11 @@ export function storeSuite(name: string, freshDatabase: FreshDatabase): void {
 
     it('drops raw references past retention and deletes only its own copies', async () => {
       let now = new Date('2026-03-01T00:00:00.000Z');
-      const ownDataDir = mkdtempSync(join(tmpdir(), 'kizuki-retention-'));
+      const ownDataDir = scratchDir('kizuki-retention-');
       const store = await open({ dataDir: ownDataDir, now: () => now });
       const kept = await keepRawMessage(store.rawDir, Buffer.from('Subject: old\r\n\r\nold body\r\n'));
       assert.equal(kept.sha256, sha('Subject: old\r\n\r\nold body\r\n'));
-      const userMail = join(ownDataDir, '..', `user-mail-${Date.now()}.eml`);
+      const userMail = join(scratchDir('kizuki-user-mail-'), 'mine.eml');
       writeFileSync(userMail, 'Subject: mine\r\n\r\n');
       await store.putJudgedMessages([
         judged(1, { sha256: kept.sha256, rawPath: kept.path, judgedAt: '2026-01-01T00:00:00.000Z' }),
@@ -320,7 +320,6 @@ export function storeSuite(name: string, freshDatabase: FreshDatabase): void {
 
 /** A fresh SQLite file URL in a temp folder. */
 export function freshSqliteFile(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'kizuki-sqlite-'));
-  mkdirSync(dir, { recursive: true });
+  const dir = scratchDir('kizuki-sqlite-');
   return Promise.resolve(`sqlite:${join(dir, 'kizuki.db')}`);
 }
