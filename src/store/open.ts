@@ -20,6 +20,8 @@ export interface OpenStoreOptions extends StoreLocationOptions {
    * Kizuki or the OS killing it, but the last commits may be lost on power loss; faster on slow disks.
    */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** further SQLite pragmas run on open, e.g. ['mmap_size = 268435456']; Kizuki's own settings come first */
+  sqlitePragmas?: readonly string[];
   /** PostgreSQL connections kept in the pool; default 10 */
   poolSize?: number;
   /** how long to wait for PostgreSQL to accept a connection; default 10 s */
@@ -86,6 +88,7 @@ async function openSqlite(path: string, location: string, options: OpenStoreOpti
     database.pragma('foreign_keys = ON');
     // 64 MiB of page cache keeps the event indexes in memory well past a million rows (the default is 2 MiB).
     database.pragma('cache_size = -65536');
+    for (const pragma of options.sqlitePragmas ?? []) database.pragma(pragma);
   } catch (error) {
     database?.close();
     throw toStoreError(error, location, 'opening the database');

@@ -11,18 +11,18 @@ export async function inWriteTransaction<DB, T>(
 ): Promise<T> {
   return db.connection().execute(async (connection) => {
     await sql.raw(dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(connection);
-    let result: T;
     try {
-      result = await work(connection);
+      const result = await work(connection);
+      await sql.raw('commit').execute(connection);
+      return result;
     } catch (error) {
+      // Also after a failed COMMIT (a full disk): the shared SQLite connection must not stay inside a transaction.
       try {
         await sql.raw('rollback').execute(connection);
       } catch {
-        // the original error matters more; a failed rollback leaves the transaction aborted anyway
+        // nothing left to roll back, or the connection is gone; the original error is the one to report
       }
       throw error;
     }
-    await sql.raw('commit').execute(connection);
-    return result;
   });
 }

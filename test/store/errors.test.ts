@@ -125,6 +125,21 @@ describe('SQLite failures', () => {
     assert.match(error.message, /storing account events failed: the disk holding the database is full; nothing from this batch was stored/);
   });
 
+  it('says the database is full, stores nothing of the failed batch, and keeps working', async () => {
+    const file = join(scratch(), 'kizuki.db');
+    // a database allowed to grow only a little: the same SQLITE_FULL a full disk gives
+    const store = await openStore(file, { sqlitePragmas: ['max_page_count = 60'] });
+    assert.equal((await store.putEvents([event(1), event(2)])).inserted, 2);
+    const big = Array.from({ length: 400 }, (_, i) => event(1000 + i, { data: { padding: 'x'.repeat(2000) } }));
+    await assert.rejects(
+      store.putEvents(big),
+      isStoreError('full', /storing account events failed: the disk holding the database is full; nothing from this batch was stored/),
+    );
+    assert.equal(await store.countEvents(), 2, 'earlier events are intact and none of the failed batch is stored');
+    assert.equal((await store.putEvents([event(3)])).inserted, 1, 'the store still takes small writes');
+    await store.close();
+  });
+
   it('says a folder in place of the file cannot be opened', async () => {
     const dir = scratch();
     await assert.rejects(openStore(`sqlite:${dir}`), isStoreError('cantopen'));
