@@ -1,0 +1,182 @@
+// Links in message bodies: bare URLs in text, and href / form action / meta refresh / src in
+// HTML with the anchor's visible text. One streaming htmlparser2 pass over the HTML also
+// yields its readable text, used when the message has no text/plain part.
+import { Parser } from 'htmlparser2';
+import type { Link, LinkSource } from '../model/analysis.js';
+import { makeLink } from './url.js';
+
+// A URL in running text ends at whitespace, quotes, angle brackets, or CJK text and
+// full-width punctuation (Japanese mail often runs a URL straight into a sentence).
+const TEXT_URL_RE = /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'`\u00a0\u3000-\u9fff\uff00-\uffef]+/gi;
+const TRAILING_PUNCTUATION_RE = /[.,;:!?'"*\]}>]+$/;
+
+/** Trims what a sentence adds around a URL (a full stop, a closing bracket). */
+function trimUrl(candidate: string): string {
+  let url = candidate.replace(TRAILING_PUNCTUATION_RE, '');
+  while (url.endsWith(')') && countOf(url, '(') < countOf(url, ')')) {
+    url = url.slice(0, -1).replace(TRAILING_PUNCTUATION_RE, '');
+  }
+  return url;
+}
+
+function countOf(text: string, ch: string): number {
+  let count = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) count++;
+  return count;
+}
+
+/** Collects links, dropping duplicates by (url, foundIn) and stopping at a limit. */
+export class LinkCollector {
+  readonly links: Link[] = [];
+  private readonly seen = new Set<string>();
+  /** links that were dropped because the limit was reached */
+  dropped = 0;
+
+  constructor(private readonly maxLinks: number) {}
+
+  add(link: Link | undefined): void {
+    if (!link) return;
+    const key = `${link.foundIn}\u0000${link.url}`;
+    if (this.seen.has(key)) return;
+    if (this.links.length >= this.maxLinks) {
+      this.dropped++;
+      return;
+    }
+    this.seen.add(key);
+    this.links.push(link);
+  }
+
+  addAll(links: Link[]): void {
+    for (const link of links) this.add(link);
+  }
+}
+
+/** Bare URLs and www. names in plain text. */
+export function collectTextLinks(text: string, collector: LinkCollector, foundIn: LinkSource = 'text'): void {
+  if (!text) return;
+  TEXT_URL_RE.lastIndex = 0;
+  for (const match of text.matchAll(TEXT_URL_RE)) {
+    const url = trimUrl(match[0]);
+    if (url.length > 4) collector.add(makeLink(url, foundIn));
+  }
+}
+
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure',
+  'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre',
+  'section', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+const HIDDEN_TAGS = new Set(['script', 'style', 'title', 'template', 'head', 'noscript', 'svg']);
+const SRC_TAGS = new Set(['img', 'iframe', 'frame', 'embed', 'script', 'input']);
+const HTML_WHITESPACE_RE = /[ \t\n\r\f]+/g;
+const URL_WHITESPACE_RE = /[\t\r\n]/g;
+const META_REFRESH_URL_RE = /url\s*=\s*['"]?([^'"\s;]+)/i;
+
+export interface HtmlScan {
+  /** readable text of the HTML (scripts, styles and head dropped, entities decoded) */
+  text: string;
+}
+
+/**
+ * One pass over an HTML body: adds its links to `collector` and returns its readable text.
+ * Bare URLs written as text (outside anchors) are added with foundIn 'text'.
+ */
+export function scanHtml(html: string, collector: LinkCollector, maxTextChars: number): HtmlScan {
+  const chunks: string[] = [];
+  let textLength = 0;
+  let hiddenDepth = 0;
+  let base: string | undefined;
+  let anchor: { href: string; text: string[]; alt: string } | undefined;
+  const outsideAnchorText: string[] = [];
+
+  const resolve = (raw: string): string => {
+    const cleaned = raw.replace(URL_WHITESPACE_RE, '').trim();
+    if (!cleaned) return cleaned;
+    if (base && !/^[a-z][a-z0-9+.-]*:/i.test(cleaned)) {
+      try {
+        return new URL(cleaned, base).href;
+      } catch {
+        return cleaned;
+      }
+    }
+    if (cleaned.startsWith('//')) return `https:${cleaned}`;
+    return cleaned;
+  };
+  const pushText = (text: string): void => {
+    if (textLength >= maxTextChars) return;
+    chunks.push(text);
+    textLength += text.length;
+  };
+  const closeAnchor = (): void => {
+    if (!anchor) return;
+    const visible = anchor.text.join('').trim() || anchor.alt;
+    collector.add(makeLink(resolve(anchor.href), 'html-href', visible || undefined));
+    anchor = undefined;
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        outsideAnchorText.push(' ');
+        if (HIDDEN_TAGS.has(name)) hiddenDepth++;
+        if (BLOCK_TAGS.has(name)) pushText('\n');
+        switch (name) {
+          case 'base':
+            if (attribs.href && /^https?:/i.test(attribs.href.trim())) base = attribs.href.trim();
+            break;
+          case 'a':
+          case 'area':
+            if (attribs.href) {
+              closeAnchor();
+              if (name === 'area') collector.add(makeLink(resolve(attribs.href), 'html-href', attribs.alt || undefined));
+              else anchor = { href: attribs.href, text: [], alt: '' };
+            }
+            break;
+          case 'form':
+            if (attribs.action) collector.add(makeLink(resolve(attribs.action), 'html-form'));
+            break;
+          case 'meta':
+            if (attribs['http-equiv']?.toLowerCase() === 'refresh' && attribs.content) {
+              const target = META_REFRESH_URL_RE.exec(attribs.content)?.[1];
+              if (target) collector.add(makeLink(resolve(target), 'html-meta-refresh'));
+            }
+            break;
+        }
+        if (SRC_TAGS.has(name) && attribs.src) {
+          const src = attribs.src.trim();
+          // Inline images (cid:) and data: URIs are not links.
+          if (!/^(?:cid|data):/i.test(src)) collector.add(makeLink(resolve(src), 'html-src'));
+        }
+        if (name === 'img' && anchor && attribs.alt) anchor.alt = anchor.alt || attribs.alt;
+      },
+      ontext(data) {
+        if (hiddenDepth > 0) return;
+        if (anchor) anchor.text.push(data);
+        else outsideAnchorText.push(data);
+        pushText(data.replace(HTML_WHITESPACE_RE, ' '));
+      },
+      onclosetag(name) {
+        outsideAnchorText.push(' ');
+        if (HIDDEN_TAGS.has(name) && hiddenDepth > 0) hiddenDepth--;
+        if (name === 'a') closeAnchor();
+        if (BLOCK_TAGS.has(name)) pushText('\n');
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html);
+  parser.end();
+  closeAnchor();
+
+  collectTextLinks(outsideAnchorText.join(''), collector, 'text');
+  return { text: tidyText(chunks.join('')).slice(0, maxTextChars) };
+}
+
+/** Collapses HTML whitespace: runs of blanks to one space, at most one empty line in a row. */
+function tidyText(text: string): string {
+  return text
+    .replace(/[ \t\r\f\v\u00a0]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

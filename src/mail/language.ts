@@ -1,0 +1,67 @@
+// A quick guess at the main language of a body: the writing system first (kana means
+// Japanese), then, for Latin script, which language's most common short words occur most.
+
+export type LanguageGuess = 'en' | 'ja' | 'pt' | 'es' | 'de' | 'fr' | 'it' | 'nl' | 'other' | 'unknown';
+
+const STOP_WORDS: Record<'en' | 'pt' | 'es' | 'de' | 'fr' | 'it' | 'nl', string> = {
+  en: 'the and to of you your is in for this that with on are be we have please it will from our not at by an as or has been',
+  pt: 'de que não o os do da em um uma para com por seu sua você é mais são dos das no na foi ao pelo seus também está conta',
+  es: 'el la los las de que y en un una por con para es su usted del al se no más este esta sus como pero cuenta ha',
+  de: 'der die das und ist nicht sie ich mit den zu ein eine für auf ihr ihre wir von dem des sich auch bitte werden wird haben oder bei im',
+  fr: 'le la les de des et est un une vous votre vos pour dans que qui sur pas avec du au ce cette nous sont par être il',
+  it: 'il la di che e per un una non sono con del della gli le è ai al alla questo questa suo tuo vostro nel più anche come',
+  nl: 'de het een en van is dat niet je uw op te voor met zijn wij ook aan er maar bij om dit deze hebt heeft naar worden wordt',
+};
+
+/** word → languages it is a common word of */
+const WORD_LANGUAGES = new Map<string, Array<keyof typeof STOP_WORDS>>();
+for (const [language, words] of Object.entries(STOP_WORDS) as Array<[keyof typeof STOP_WORDS, string]>) {
+  for (const word of words.split(' ')) {
+    const list = WORD_LANGUAGES.get(word) ?? [];
+    list.push(language);
+    WORD_LANGUAGES.set(word, list);
+  }
+}
+
+/** Characters looked at; a body's opening is enough to tell its language. */
+const SAMPLE_CHARS = 4000;
+const WORD_RE = /[a-zà-öø-ÿ]+/g;
+
+export function guessLanguage(text: string): LanguageGuess {
+  const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
+  let kana = 0;
+  let han = 0;
+  let latin = 0;
+  let otherScript = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const code = sample.charCodeAt(i);
+    if (code < 0x80) {
+      if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) latin++;
+    } else if (code >= 0x3040 && code <= 0x30ff) kana++;
+    else if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf)) han++;
+    else if (code >= 0xff66 && code <= 0xff9f) kana++;
+    else if (code >= 0xc0 && code <= 0x24f) latin++;
+    else if (code >= 0x370 && code < 0x3000) otherScript++;
+    else if (code >= 0xac00 && code <= 0xd7af) otherScript++;
+  }
+  const letters = kana + han + latin + otherScript;
+  if (letters === 0) return 'unknown';
+  // Kana only occur in Japanese; Han without kana is most likely Chinese.
+  if (kana >= 3 && (kana + han) * 4 >= letters) return 'ja';
+  if (han + otherScript + kana > latin) return 'other';
+
+  const scores = { en: 0, pt: 0, es: 0, de: 0, fr: 0, it: 0, nl: 0 };
+  let words = 0;
+  for (const match of sample.toLowerCase().matchAll(WORD_RE)) {
+    words++;
+    const languages = WORD_LANGUAGES.get(match[0]);
+    if (!languages) continue;
+    for (const language of languages) scores[language] += 1 / languages.length;
+  }
+  let best: keyof typeof scores = 'en';
+  for (const language of Object.keys(scores) as Array<keyof typeof scores>) {
+    if (scores[language] > scores[best]) best = language;
+  }
+  if (scores[best] >= 2) return best;
+  return words >= 8 ? 'other' : 'unknown';
+}

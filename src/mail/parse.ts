@@ -1,0 +1,239 @@
+// Raw bytes → a parsed message: headers (read by headers.ts), bodies and parts (postal-mime).
+// Never throws: what cannot be read is reported in `errors` and the rest is kept.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import PostalMime from 'postal-mime';
+import type { AnalysisError, HeaderField, MailAddress } from '../model/analysis.js';
+import type { RawPart } from './attachments/index.js';
+import {
+  addressesOf,
+  decodeHeaderFields,
+  decodeHeaderValue,
+  emptyAddress,
+  findHeaderBounds,
+  firstRaw,
+  isoDate,
+  messageIds,
+  parseAddressList,
+  type RawHeaderField,
+  readRawHeaders,
+  returnPathOf,
+} from './headers.js';
+import type { AnalysisLimits } from './options.js';
+
+export interface ParsedMessage {
+  /** the bytes that were parsed: mbox line removed, bare CRs made LFs, capped in size */
+  bytes: Uint8Array;
+  headers: HeaderField[];
+  rawHeaders: RawHeaderField[];
+  subject: string;
+  messageId: string;
+  inReplyTo: string;
+  references: string[];
+  date: string;
+  from: MailAddress;
+  sender?: MailAddress;
+  replyTo: MailAddress[];
+  returnPath: string;
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  /** lower-case MIME type of the whole message */
+  contentType: string;
+  /** report-type parameter of a multipart/report, lower-case, '' otherwise */
+  reportType: string;
+  /** text/plain body ('' when the message has none) */
+  text: string;
+  html: string;
+  parts: RawPart[];
+  errors: AnalysisError[];
+}
+
+/**
+ * postal-mime gathers each part's decoded bytes into a Blob and reads it back with
+ * blob.arrayBuffer(). In Node 20 that read walks the Blob's pieces through a stream, one
+ * async step per piece (two per body line), which made parsing a 25 KB HTML mail take up to
+ * 200 ms. The decoders' finalize() is replaced with a plain copy into one ArrayBuffer: same
+ * bytes, same Promise<ArrayBuffer> contract (checked by test/mail/core-parse.test.ts).
+ */
+interface ChunkedDecoder {
+  chunks: Array<Uint8Array | ArrayBuffer | string>;
+  flushBuffer?: () => void;
+  flushRemainder?: () => void;
+}
+
+const textEncoder = new TextEncoder();
+
+function joinChunks(chunks: Array<Uint8Array | ArrayBuffer | string>): ArrayBuffer {
+  let length = 0;
+  for (const chunk of chunks) length += typeof chunk === 'string' ? (chunk === '\n' ? 1 : textEncoder.encode(chunk).byteLength) : chunk.byteLength;
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (chunk === '\n') {
+      joined[offset++] = 0x0a;
+    } else {
+      const piece = typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk);
+      joined.set(piece, offset);
+      offset += piece.byteLength;
+    }
+  }
+  return joined.buffer;
+}
+
+async function speedUpPostalMimeDecoders(): Promise<void> {
+  const esmDir = join(dirname(createRequire(import.meta.url).resolve('postal-mime/package.json')), 'dist', 'esm');
+  const patches: Array<[string, (decoder: ChunkedDecoder) => void]> = [
+    ['pass-through-decoder.js', () => {}],
+    ['qp-decoder.js', (decoder) => decoder.flushBuffer?.()],
+    ['base64-decoder.js', (decoder) => decoder.flushRemainder?.()],
+  ];
+  for (const [file, flush] of patches) {
+    try {
+      const module = (await import(pathToFileURL(join(esmDir, file)).href)) as { default?: { prototype: { finalize: unknown } } };
+      if (!module.default?.prototype) continue;
+      module.default.prototype.finalize = function finalize(this: ChunkedDecoder): Promise<ArrayBuffer> {
+        flush(this);
+        return Promise.resolve(joinChunks(this.chunks));
+      };
+    } catch {
+      // A different postal-mime layout: keep its own (slower) code.
+    }
+  }
+}
+
+await speedUpPostalMimeDecoders();
+
+/** The most headers kept for one message; more than this is an attack or a broken file. */
+const MAX_HEADER_FIELDS = 2000;
+/** MIME nesting deeper than this is refused by the parser (the body is then read as plain bytes). */
+const MAX_MIME_NESTING = 100;
+
+/**
+ * Makes bytes safe for the line-based parser: drops an mbox 'From ' first line, turns bare CR
+ * line ends (old Mac mail) into LF, and caps the size.
+ */
+export function prepareBytes(raw: Uint8Array, limits: AnalysisLimits, errors: AnalysisError[]): Uint8Array {
+  let bytes = raw;
+  if (bytes.byteLength > limits.maxMessageBytes) {
+    errors.push({ stage: 'limit', message: `message is ${bytes.byteLength} bytes; only the first ${limits.maxMessageBytes} were analysed` });
+    bytes = bytes.subarray(0, limits.maxMessageBytes);
+  }
+  // "From " (no colon) opens an mbox record, e.g. in the SpamAssassin corpus.
+  if (bytes.length > 5 && bytes[0] === 0x46 && bytes[1] === 0x72 && bytes[2] === 0x6f && bytes[3] === 0x6d && bytes[4] === 0x20) {
+    const lineEnd = bytes.indexOf(0x0a);
+    bytes = lineEnd < 0 ? bytes.subarray(bytes.length) : bytes.subarray(lineEnd + 1);
+  }
+  return fixBareCarriageReturns(bytes);
+}
+
+/** CR not followed by LF becomes LF; CRLF stays. Returns the input when there is nothing to fix. */
+export function fixBareCarriageReturns(bytes: Uint8Array): Uint8Array {
+  let cr = bytes.indexOf(0x0d);
+  while (cr >= 0 && bytes[cr + 1] === 0x0a) cr = bytes.indexOf(0x0d, cr + 2);
+  if (cr < 0) return bytes;
+  const fixed = new Uint8Array(bytes);
+  for (let i = cr; i < fixed.length; i++) {
+    if (fixed[i] === 0x0d && fixed[i + 1] !== 0x0a) fixed[i] = 0x0a;
+  }
+  return fixed;
+}
+
+const CONTENT_TYPE_RE = /^\s*([a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+)/i;
+const REPORT_TYPE_RE = /;\s*report-type\s*=\s*"?([a-z0-9_-]+)/i;
+
+function dispositionOf(value: string | null): RawPart['disposition'] {
+  if (value === 'attachment' || value === 'inline') return value;
+  return '';
+}
+
+function toBytes(content: ArrayBuffer | Uint8Array | string): Uint8Array {
+  if (typeof content === 'string') return textEncoder.encode(content);
+  return content instanceof Uint8Array ? content : new Uint8Array(content);
+}
+
+function firstAddress(fields: RawHeaderField[], key: string): MailAddress | undefined {
+  const raw = firstRaw(fields, key);
+  if (!raw) return undefined;
+  const list = parseAddressList(raw);
+  return list.find((address) => address.address) ?? list[0] ?? { ...emptyAddress(), name: decodeHeaderValue(raw) };
+}
+
+/** Parses one message (top-level or nested). */
+export async function parseMessage(raw: Uint8Array, limits: AnalysisLimits): Promise<ParsedMessage> {
+  const errors: AnalysisError[] = [];
+  const bytes = prepareBytes(raw, limits, errors);
+  const bounds = findHeaderBounds(bytes);
+  const { fields, truncated } = readRawHeaders(bytes, bounds, MAX_HEADER_FIELDS);
+  if (truncated) errors.push({ stage: 'limit', message: `more than ${MAX_HEADER_FIELDS} header fields; the rest were ignored` });
+  if (fields.length === 0 && bytes.length > 0) errors.push({ stage: 'parse', message: 'no header fields found' });
+
+  const contentTypeRaw = firstRaw(fields, 'content-type');
+  const contentType = (CONTENT_TYPE_RE.exec(contentTypeRaw)?.[1] ?? (contentTypeRaw ? '' : 'text/plain')).toLowerCase();
+  const sender = firstAddress(fields, 'sender');
+  const message: ParsedMessage = {
+    bytes,
+    headers: decodeHeaderFields(fields),
+    rawHeaders: fields,
+    subject: decodeHeaderValue(firstRaw(fields, 'subject')),
+    messageId: messageIds(firstRaw(fields, 'message-id'))[0] ?? '',
+    inReplyTo: messageIds(firstRaw(fields, 'in-reply-to'))[0] ?? '',
+    references: messageIds(firstRaw(fields, 'references')),
+    date: isoDate(firstRaw(fields, 'date')),
+    from: firstAddress(fields, 'from') ?? emptyAddress(),
+    ...(sender ? { sender } : {}),
+    replyTo: addressesOf(fields, 'reply-to').filter((address) => address.address),
+    returnPath: returnPathOf(fields),
+    to: addressesOf(fields, 'to'),
+    cc: addressesOf(fields, 'cc'),
+    bcc: addressesOf(fields, 'bcc'),
+    contentType,
+    reportType: contentType === 'multipart/report' ? (REPORT_TYPE_RE.exec(contentTypeRaw)?.[1]?.toLowerCase() ?? '') : '',
+    text: '',
+    html: '',
+    parts: [],
+    errors,
+  };
+
+  try {
+    const email = await PostalMime.parse(bytes, {
+      // Nested messages come back as parts; analyse() looks into them through parseNested,
+      // so their bodies never mix with this message's own text.
+      forceRfc822Attachments: true,
+      maxNestingDepth: MAX_MIME_NESTING,
+      attachmentEncoding: 'arraybuffer',
+    });
+    message.text = capText(email.text ?? '', limits.maxBodyChars, 'text', errors);
+    message.html = capText(email.html ?? '', limits.maxBodyChars, 'html', errors);
+    const attachments = email.attachments;
+    if (attachments.length > limits.maxParts) {
+      errors.push({ stage: 'limit', message: `${attachments.length} attachments; only the first ${limits.maxParts} were analysed` });
+    }
+    for (const attachment of attachments.slice(0, limits.maxParts)) {
+      message.parts.push({
+        filename: attachment.filename ?? '',
+        mimeType: attachment.mimeType.toLowerCase(),
+        disposition: dispositionOf(attachment.disposition),
+        content: toBytes(attachment.content),
+      });
+    }
+  } catch (error) {
+    // The structure could not be read (e.g. absurd nesting): keep the headers, and read the
+    // body as plain text so links in it are still found.
+    errors.push({ stage: 'parse', message: `MIME structure unreadable: ${errorMessage(error)}` });
+    const body = bytes.subarray(bounds.bodyStart, bounds.bodyStart + limits.maxBodyChars);
+    message.text = new TextDecoder('utf-8').decode(body);
+  }
+  return message;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+function capText(text: string, maxChars: number, what: string, errors: AnalysisError[]): string {
+  if (text.length <= maxChars) return text;
+  errors.push({ stage: 'limit', message: `${what} body is ${text.length} characters; kept the first ${maxChars}` });
+  return text.slice(0, maxChars);
+}
