@@ -24,6 +24,36 @@ const limitsSchema = z
   .partial()
   .strict();
 
+const positive = z.number().positive();
+const count = z.number().int().min(1);
+
+/** Thresholds of the takeover detectors (src/events/config.ts has the defaults and their meaning). */
+const takeoverSchema = z
+  .object({
+    baselineDays: count,
+    bounceFlood: z.object({ windowMinutes: count, minBounces: count, baselineMultiplier: positive }).partial().strict(),
+    outboundBurst: z
+      .object({
+        windowMinutes: count,
+        minRecipients: count,
+        minExternalDomains: count,
+        baselineMultiplier: positive,
+        sameMessageRecipients: count,
+        sameMessageHours: count,
+        hiddenRecipients: count,
+        newContacts: count,
+        minHistoryDays: z.number().int().min(0),
+      })
+      .partial()
+      .strict(),
+    lateral: z.object({ verdicts: z.array(z.enum(['malicious', 'suspicious', 'spam'])) }).partial().strict(),
+    campaign: z.object({ rememberDays: count }).partial().strict(),
+    signin: z.object({ impossibleTravelKmh: positive, failureWindowMinutes: count, failureBurst: count, minHistory: z.number().int().min(0) }).partial().strict(),
+    correlation: z.object({ openAt: z.number().min(0), lookbackHours: count, timelineFoldHours: count }).partial().strict(),
+  })
+  .partial()
+  .strict();
+
 export const configSchema = z
   .object({
     org: z
@@ -68,6 +98,17 @@ export const configSchema = z
       .strict()
       .default({ workers: 0, timeoutMs: 30_000, workerMemoryMb: 1024 }),
     limits: limitsSchema.default({}),
+    takeover: takeoverSchema.default({}),
+    events: z
+      .object({
+        /** file holding the bearer token for the HTTP event intake (the token itself never goes in this file) */
+        tokenFile: z.string().min(1).optional(),
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8725),
+        maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8725, maxBodyBytes: 1024 * 1024 }),
   })
   .strict();
 

@@ -68,14 +68,17 @@ export class TakeoverEngine {
     const sorted = [...batch].sort(byTimeThenId);
     const signals: Signal[] = [];
     const changed = new Map<string, Incident>();
-    // Before storing the batch, rebuild the state of accounts not seen since start from what is stored.
+    // Before storing the batch, rebuild the state of accounts not seen since start from what is stored. Signals
+    // found again this way are stored again (a crash may have come between storing events and their signals) but
+    // are not reported as new.
+    const recovered: Signal[] = [];
     for (const account of new Set(sorted.map((e) => e.account))) {
       if (this.hydrated.has(account)) continue;
       this.hydrated.add(account);
       const first = sorted.find((e) => e.account === account)?.time ?? new Date().toISOString();
       const since = new Date(Date.parse(first) - this.config.baselineDays * DAY).toISOString();
       const stored = await this.sink.eventsForAccount(account, since, '9999-12-31T23:59:59.999Z');
-      for (const event of stored) this.process(event, signals, changed);
+      for (const event of stored) this.process(event, recovered, changed);
     }
     const fresh = await this.sink.putEvents(sorted);
     let accepted = 0;
@@ -84,7 +87,7 @@ export class TakeoverEngine {
       accepted++;
       this.process(event, signals, changed);
     }
-    if (signals.length > 0) await this.sink.putSignals(signals);
+    if (signals.length + recovered.length > 0) await this.sink.putSignals([...recovered, ...signals]);
     for (const incident of changed.values()) await this.sink.putIncident(incident);
     this.forgetOld(sorted.at(-1));
     return { accepted, duplicates: sorted.length - accepted, signals, incidents: [...changed.values()] };
