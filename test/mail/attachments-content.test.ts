@@ -111,6 +111,14 @@ describe('attachments: QR codes in images', () => {
     assert.deepEqual(report.links.map((link) => [link.foundIn, link.attachmentIndex]), [['qr-image', 0], ['qr-image', 1]]);
   });
 
+  it('reads inverted codes and codes on a transparent background', async () => {
+    const report = await inspectAttachments(
+      [part('inv.png', qrPng('https://inverted.example/', 6, 'inverted')), part('clear.png', qrPng('https://clear.example/', 6, 'transparent'))],
+      context(),
+    );
+    assert.deepEqual(report.attachments.map((info) => info.qrCodes), [['https://inverted.example/'], ['https://clear.example/']]);
+  });
+
   it('a QR code that is not a URL is kept but is no link', async () => {
     const report = await inspectAttachments([part('wifi.png', qrPng('WIFI:T:WPA;S:office;P:secret;;'))], context());
     assert.deepEqual(report.attachments[0]?.qrCodes, ['WIFI:T:WPA;S:office;P:secret;;']);

@@ -132,17 +132,22 @@ function qrPixels(text: string, scale: number): { width: number; dark: (x: numbe
   };
 }
 
-export function qrPng(text: string, scale = 6): Uint8Array {
+/**
+ * A QR code as PNG: black on white by default; 'inverted' draws white on black, 'transparent'
+ * draws black modules on a fully transparent background.
+ */
+export function qrPng(text: string, scale = 6, style: 'plain' | 'inverted' | 'transparent' = 'plain'): Uint8Array {
   const { width, dark } = qrPixels(text, scale);
   const png = new PNG({ width, height: width });
   for (let y = 0; y < width; y++) {
     for (let x = 0; x < width; x++) {
       const at = (y * width + x) * 4;
-      const value = dark(x, y) ? 0 : 255;
-      png.data[at] = value;
-      png.data[at + 1] = value;
-      png.data[at + 2] = value;
-      png.data[at + 3] = 255;
+      const isDark = dark(x, y);
+      const value = (style === 'inverted' ? !isDark : isDark) ? 0 : 255;
+      png.data[at] = style === 'transparent' ? 0 : value;
+      png.data[at + 1] = style === 'transparent' ? 0 : value;
+      png.data[at + 2] = style === 'transparent' ? 0 : value;
+      png.data[at + 3] = style === 'transparent' && !isDark ? 0 : 255;
     }
   }
   return new Uint8Array(PNG.sync.write(png));

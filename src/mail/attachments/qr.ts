@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 /** Images with more pixels than this are not decoded at all (memory guard). */
 export const MAX_DECODE_PIXELS = 40_000_000;
 /** Larger images are shrunk to about this many pixels before the QR search (time guard). */
-const SEARCH_PIXELS = 2_000_000;
+const SEARCH_PIXELS = 1_000_000;
 /** Smaller images cannot hold a readable QR code (a version-1 code is 21 modules plus quiet zone). */
 const MIN_SIDE = 29;
 
@@ -111,15 +111,61 @@ function shrink(image: RgbaImage): RgbaImage {
   return { width, height, data: out };
 }
 
+/** Transparent pixels laid over white, as a viewer shows them (jsQR ignores alpha and would see black). */
+function onWhite(image: RgbaImage): RgbaImage {
+  const { data } = image;
+  let opaque = true;
+  for (let at = 3; at < data.length; at += 4) {
+    if (data[at] !== 255) {
+      opaque = false;
+      break;
+    }
+  }
+  if (opaque) return image;
+  const out = new Uint8ClampedArray(data.length);
+  for (let at = 0; at < data.length; at += 4) {
+    const alpha = data[at + 3]! / 255;
+    const white = 255 * (1 - alpha);
+    out[at] = data[at]! * alpha + white;
+    out[at + 1] = data[at + 1]! * alpha + white;
+    out[at + 2] = data[at + 2]! * alpha + white;
+    out[at + 3] = 255;
+  }
+  return { width: image.width, height: image.height, data: out };
+}
+
+/** Mean luminance of the outermost rows and columns is below mid-grey. */
+function hasDarkBorder(image: RgbaImage): boolean {
+  const { width, height, data } = image;
+  let sum = 0;
+  let count = 0;
+  const add = (x: number, y: number) => {
+    const at = (y * width + x) * 4;
+    sum += (data[at]! * 299 + data[at + 1]! * 587 + data[at + 2]! * 114) / 1000;
+    count++;
+  };
+  for (let x = 0; x < width; x++) {
+    add(x, 0);
+    add(x, height - 1);
+  }
+  for (let y = 1; y < height - 1; y++) {
+    add(0, y);
+    add(width - 1, y);
+  }
+  return count > 0 && sum / count < 128;
+}
+
 /** The payload of a QR code in the image, or undefined when none is found. */
 export function findQrCode(image: RgbaImage): string | undefined {
   if (image.width < MIN_SIDE || image.height < MIN_SIDE) return undefined;
-  const searched = shrink(image);
+  const searched = shrink(onWhite(image));
   const clamped =
     searched.data instanceof Uint8ClampedArray
       ? searched.data
       : new Uint8ClampedArray(searched.data.buffer, searched.data.byteOffset, searched.width * searched.height * 4);
-  const code = jsQR(clamped, searched.width, searched.height, { inversionAttempts: 'attemptBoth' });
+  // Searching both polarities doubles the cost; a light-on-dark (inverted) code shows itself by a dark border.
+  const inversionAttempts = hasDarkBorder(searched) ? 'invertFirst' : 'dontInvert';
+  const code = jsQR(clamped, searched.width, searched.height, { inversionAttempts });
   const payload = code?.data.trim();
   return payload ? payload : undefined;
 }
