@@ -114,6 +114,13 @@ describe('analyse() names the problem', () => {
     assert.equal(analysis.subject, 'nested 10000');
   });
 
+  test('messages attached 50 deep → a limit error, opened no deeper than maxDepth', { timeout: HANG_GUARD_MS }, async () => {
+    const analysis = await analysisOf('attached-50-deep');
+    assert.ok(hasErrorFrom(analysis, ['limit', 'attachment'], /deep|depth|nest/i), errorText(analysis));
+    assert.ok(analysis.attachments.length > 0, 'the first attached messages are opened');
+    assert.ok(Math.max(...analysis.attachments.map((a) => a.depth)) <= options.limits.maxDepth);
+  });
+
   test('10,000 sibling parts → a limit error, and no more links kept than the limit', { timeout: HANG_GUARD_MS }, async () => {
     const analysis = await analysisOf('wide-10000');
     assert.ok(analysis.errors.some((e) => e.stage === 'limit'), errorText(analysis));

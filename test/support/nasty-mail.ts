@@ -202,6 +202,38 @@ export function wideMultipart(count = 10_000): Buffer {
   return bytes(chunks.join(CRLF));
 }
 
+/** A message attached inside a message, `depth` times over (50 by default), the innermost carrying a link. */
+export function nestedAttachedMessages(depth = 50): Buffer {
+  let inner = [
+    'From: <innermost@robustness.invalid>',
+    'Subject: innermost',
+    'Content-Type: text/plain',
+    '',
+    'the innermost message http://innermost.example.com/',
+    '',
+  ].join(CRLF);
+  for (let level = depth - 1; level >= 0; level--) {
+    const boundary = `r${level}`;
+    const subject = level === 0 ? `attached ${depth} deep` : `level ${level}`;
+    inner = [
+      headerBlock(subject, [`Content-Type: multipart/mixed; boundary="${boundary}"`]),
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain',
+      '',
+      `level ${level}`,
+      `--${boundary}`,
+      'Content-Type: message/rfc822',
+      'Content-Disposition: attachment; filename="forwarded.eml"',
+      '',
+      inner,
+      `--${boundary}--`,
+      '',
+    ].join(CRLF);
+  }
+  return bytes(inner);
+}
+
 /** Content-Type and Content-Disposition whose parameters are nonsense. */
 export function garbageContentTypeParameters(): Buffer {
   return bytes(
@@ -422,6 +454,7 @@ export const NASTY_INPUTS: NastyInput[] = [
   { name: 'mixed-line-endings', problem: 'CRLF, LF and CR mixed', make: mixedLineEndings },
   { name: 'nested-10000', problem: '10,000 nested multipart levels', make: () => deeplyNestedMultipart() },
   { name: 'wide-10000', problem: '10,000 sibling parts', make: () => wideMultipart() },
+  { name: 'attached-50-deep', problem: 'messages attached inside messages, 50 levels', make: () => nestedAttachedMessages() },
   { name: 'garbage-params', problem: 'nonsense Content-Type parameters', make: garbageContentTypeParameters },
   { name: 'empty', problem: 'an empty file', make: emptyFile },
   { name: 'random-binary', problem: 'random binary data', make: () => randomBinary() },
