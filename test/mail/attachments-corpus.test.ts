@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { AttachmentInfo, Link } from '../../src/model/analysis.js';
 import { inspectAttachments } from '../../src/mail/attachments/index.js';
 import { parseMessage } from '../../src/mail/parse.js';
+import { isPdf } from '../../src/mail/attachments/sniff.js';
 import { context } from './attachments-fixtures.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -25,12 +26,13 @@ test('real phishing PDFs in ../shared/corpus: every one inspected, links and lin
   const pdfs: Array<{ file: string; info: AttachmentInfo; links: Link[] }> = [];
   for (const file of files) {
     const raw = readFileSync(file);
-    // cheap pre-filter: a PDF part names itself somewhere in the headers
-    if (!/pdf/i.test(raw.toString('latin1'))) continue;
+    // cheap pre-filter: a PDF part declares its type or names its file
+    if (!/application\/pdf|\.pdf\b/i.test(raw.toString('latin1'))) continue;
     const parsed = await parseMessage(new Uint8Array(raw), context().limits);
-    if (parsed.parts.length === 0) continue;
-    const report = await inspectAttachments(parsed.parts, context({ deadline: Date.now() + 60_000 }));
-    assert.ok(report.attachments.length >= parsed.parts.length, `${file}: every part is listed`);
+    const pdfParts = parsed.parts.filter((part) => isPdf(part.content));
+    if (pdfParts.length === 0) continue;
+    const report = await inspectAttachments(pdfParts, context({ deadline: Date.now() + 60_000 }));
+    assert.equal(report.attachments.length, pdfParts.length, `${file}: every PDF is listed`);
     for (const info of report.attachments) {
       if (info.detectedType !== 'pdf') continue;
       pdfs.push({ file, info, links: report.links.filter((link) => link.attachmentIndex === info.index) });
