@@ -17,6 +17,7 @@ interface ScanLine {
   source: { path: string; index?: number };
   verdict: string;
   sha256: string;
+  error?: string;
   analysis_errors: unknown[];
 }
 
@@ -50,6 +51,7 @@ test('kizuki scan yields a result for every file of ../shared/corpus', { timeout
   assert.ok(code === 0 || code === 1, `exit code ${code}; stderr: ${stderr.slice(-2000)}`);
 
   const seen = new Set<string>();
+  const hitLimits: string[] = [];
   const lines = stdout.split('\n').filter((line) => line.trim().length > 0);
   for (const line of lines) {
     const result = JSON.parse(line) as ScanLine;
@@ -58,8 +60,12 @@ test('kizuki scan yields a result for every file of ../shared/corpus', { timeout
     assert.ok(['malicious', 'suspicious', 'spam', 'clean'].includes(result.verdict), line.slice(0, 300));
     assert.ok(Array.isArray(result.analysis_errors));
     seen.add(relative(corpusDir, resolve(repoRoot, result.source.path)));
+    if (result.error) hitLimits.push(`${result.source.path}: ${result.error}`);
   }
   const missing = expected.filter((path) => !seen.has(path));
   assert.deepEqual(missing.slice(0, 20), [], `${missing.length} corpus files gave no result`);
   assert.ok(lines.length >= expected.length);
+  // real mail should not need the time or memory limits; a couple of hits under heavy load are tolerated
+  assert.ok(hitLimits.length <= 2, hitLimits.join('\n'));
+  assert.match(stderr, new RegExp(`Judged ${lines.length} messages`));
 });
