@@ -19,6 +19,8 @@ export interface SourceSummary {
 }
 
 const SNIFF_BYTES = 4096;
+/** Files with these extensions are always read as mail, even when their content does not look like it. */
+const MAIL_EXTENSIONS = /\.(eml|mbox|mbx|msg|mail)$/i;
 const HEADER_LINE_RE = /^[!-9;-~]+:[ \t]?/; // an RFC 5322 field name followed by ':'
 const FROM_LINE = Buffer.from('From ');
 
@@ -151,7 +153,8 @@ async function* fromStdin(stdin: AsyncIterable<Buffer> | Iterable<Buffer>): Asyn
 
 /**
  * Every message under the given paths, in a stable order. A path that cannot be read yields an error item and
- * the rest go on. Files met inside folders that do not look like mail are skipped and listed in `summary`.
+ * the rest go on. Files met inside folders that neither look like mail nor carry a mail extension (.eml, .mbox…)
+ * — a README, a labels.tsv, a key file — are skipped and listed in `summary`.
  */
 export async function* readSources(
   paths: string[],
@@ -174,7 +177,7 @@ export async function* readSources(
       for await (const file of walk(path)) {
         try {
           const head = await readHead(file);
-          if (head.length > 0 && !looksLikeMail(head)) {
+          if (head.length > 0 && !MAIL_EXTENSIONS.test(file) && !looksLikeMail(head)) {
             summary.skipped.push(file);
             continue;
           }

@@ -43,16 +43,18 @@ describe('scan sources', () => {
     writeFileSync(join(dir, 'README.md'), '# not mail\n');
     writeFileSync(join(dir, 'sub', 'box.mbox'), `From a Mon Jan  1 00:00:00 2024\n${msg(3)}\nFrom b Mon Jan  1 00:00:00 2024\n${msg(4)}`);
     writeFileSync(join(dir, 'empty.eml'), '');
+    writeFileSync(join(dir, 'noise.eml'), Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00]));
+    writeFileSync(join(dir, 'noise.bin'), Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00]));
     const summary = { skipped: [] as string[] };
     const items = await collect(readSources([dir, join(dir, 'missing.eml')], summary));
     assert.deepEqual(
       items.map((i) => [i.path.slice(dir.length + 1), i.index]),
-      [['a.eml', undefined], ['b.eml', undefined], ['empty.eml', undefined], ['sub/box.mbox', 0], ['sub/box.mbox', 1], ['missing.eml', undefined]],
+      [['a.eml', undefined], ['b.eml', undefined], ['empty.eml', undefined], ['noise.eml', undefined], ['sub/box.mbox', 0], ['sub/box.mbox', 1], ['missing.eml', undefined]],
     );
     assert.match(items[0]!.text!, /^From: a1@example.com/, 'a single message loses its leading From_ line');
     assert.equal(items[2]!.text, '');
-    assert.match(items[5]!.error!, /no such file or folder/);
-    assert.deepEqual(summary.skipped.map((p) => p.slice(dir.length + 1)), ['README.md']);
+    assert.match(items[6]!.error!, /no such file or folder/);
+    assert.deepEqual(summary.skipped.map((p) => p.slice(dir.length + 1)), ['README.md', 'noise.bin'], 'a binary .eml is still judged; other non-mail files are skipped');
   });
 
   it('reads standard input as one message or as an mbox', async () => {
