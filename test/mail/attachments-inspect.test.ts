@@ -78,6 +78,23 @@ describe('attachments: the inspector as a whole', () => {
     assert.equal(report.errors.filter((error) => error.stage === 'limit').length, 1);
   });
 
+  it('a deadline that passes while a PDF is being read cuts the rest short with a note', async () => {
+    const pdf = await buildPdf({ pages: 6, links: [{ url: 'https://slow.example/', text: 'go' }] });
+    let clock = 0;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    // every look at the clock costs 400 ms of budget: the PDF runs out somewhere inside
+    const report = await inspectAttachments([part('slow.pdf', pdf), part('next.pdf', pdf)], context({ deadline: 2500, now: () => (clock += 400) }));
+    // let the torn-down PDF engine settle: its abandoned promises must not reject unhandled
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    process.off('unhandledRejection', onUnhandled);
+    assert.deepEqual(unhandled, []);
+    assert.equal(report.attachments.length, 2);
+    assert.ok(report.attachments[0]?.errors.some((error) => error.includes('time budget spent')));
+    assert.deepEqual(report.attachments[1]?.errors, ['time budget spent: only sniffed and hashed']);
+  });
+
   it('keeps at most maxParts attachments, archive members included', async () => {
     const files: Record<string, string> = {};
     for (let n = 0; n < 20; n++) files[`n${n}.txt`] = String(n);

@@ -29,6 +29,9 @@ export function loadPdfJs(): Promise<PdfJs> {
   return loading;
 }
 
+/** 16 megapixels: a scanned A4 page at 400 dpi fits; a decompression-bomb image does not. */
+const MAX_IMAGE_PIXELS = 16_000_000;
+
 let cMapDirectory: string | undefined;
 
 /** The CMap files shipped inside pdfjs-dist, read from disk so CJK text can be extracted. */
@@ -57,6 +60,8 @@ export async function openPdf(data: Uint8Array): Promise<PdfLoadingTask> {
     isOffscreenCanvasSupported: false,
     isImageDecoderSupported: false,
     stopAtErrors: false,
+    // pdf.js decodes page images in full: larger ones are skipped rather than allocated
+    maxImageSize: MAX_IMAGE_PIXELS,
     verbosity: 0,
     cMapUrl: cMapUrl(),
     cMapPacked: true,

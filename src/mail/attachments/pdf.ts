@@ -46,6 +46,9 @@ interface TextItemLike {
 }
 
 function withDeadline<T>(promise: Promise<T>, options: PdfOptions, what: string, capMs = MAX_TIMER_MS): Promise<T> {
+  // whatever happens here, a late rejection of the pdf.js promise (e.g. 'Transport destroyed' once
+  // the document is torn down) must never surface as an unhandled rejection and kill the worker
+  promise.catch(() => undefined);
   const remaining = Math.min(options.deadline - options.now(), capMs);
   if (remaining <= 0) return Promise.reject(new DeadlineError(`time budget spent before ${what}`));
   let timer: NodeJS.Timeout | undefined;

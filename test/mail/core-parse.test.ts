@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeText } from '../../src/mail/charset.js';
+import { isoDate } from '../../src/mail/headers.js';
+import { DEFAULT_LIMITS } from '../../src/mail/options.js';
+import { fixBareCarriageReturns, parseMessage } from '../../src/mail/parse.js';
+import { concatBytes, crlf, encodedWord, eucJp, iso2022jp, lf, shiftJis } from './core-fixtures.js';
+
+describe('parseMessage: headers', () => {
+  it('keeps every header in order, unfolded and RFC 2047-decoded', async () => {
+    const raw = crlf(
+      'Received: from a.example by b.example; Mon, 3 Jul 2017 22:30:00 +0900',
+      'Received: from c.example',
+      '  by a.example; Mon, 3 Jul 2017 22:29:00 +0900',
+      'From: =?UTF-8?B?5bGx55Sw?= <Taro.Yamada@Partner.Example>',
+      'To: a@x.example, "B, Person" <b@y.example>',
+      'Cc: c@z.example',
+      'Bcc: hidden@w.example',
+      'Reply-To: reply@other.example',
+      'Return-Path: <Bounce@Partner.Example>',
+      'Subject: =?UTF-8?Q?shared_you_a_file_=E2=9C=93?=',
+      'Message-ID: <m1@partner.example>',
+      'In-Reply-To: <m0@partner.example>',
+      'References: <m-1@partner.example>',
+      '\t<m0@partner.example>',
+      'Date: Mon, 3 Jul 2017 22:30:00 +0900',
+      '',
+      'body',
+    );
+    const message = await parseMessage(raw, DEFAULT_LIMITS);
+    assert.deepEqual(
+      message.headers.map((h) => h.key),
+      ['received', 'received', 'from', 'to', 'cc', 'bcc', 'reply-to', 'return-path', 'subject', 'message-id', 'in-reply-to', 'references', 'date'],
+    );
+    assert.equal(message.headers[1]!.value, 'from c.example  by a.example; Mon, 3 Jul 2017 22:29:00 +0900');
+    assert.equal(message.headers[2]!.value, '山田 <Taro.Yamada@Partner.Example>');
+    assert.deepEqual(message.from, { name: '山田', address: 'taro.yamada@partner.example', domain: 'partner.example' });
+    assert.deepEqual(
+      message.to.map((a) => [a.name, a.address]),
+      [
+        ['', 'a@x.example'],
+        ['B, Person', 'b@y.example'],
+      ],
+    );
+    assert.equal(message.cc[0]!.address, 'c@z.example');
+    assert.equal(message.bcc[0]!.address, 'hidden@w.example');
+    assert.equal(message.replyTo[0]!.domain, 'other.example');
+    assert.equal(message.returnPath, 'bounce@partner.example');
+    assert.equal(message.subject, 'shared you a file ✓');
+    assert.equal(message.messageId, '<m1@partner.example>');
+    assert.equal(message.inReplyTo, '<m0@partner.example>');
+    assert.deepEqual(message.references, ['<m-1@partner.example>', '<m0@partner.example>']);
+    assert.equal(message.date, '2017-07-03T13:30:00.000Z');
+    assert.equal(message.text.trim(), 'body');
+    assert.deepEqual(message.errors, []);
+  });
+
+  it('decodes an ISO-2022-JP subject split across two encoded words', async () => {
+    const bytes = iso2022jp('ファイルをきょうゆうしました');
+    // split inside the JIS run (even inside a character), on a base64 group boundary
+    const first = bytes.subarray(0, 12);
+    const second = bytes.subarray(12);
+    const raw = concatBytes(
+      'From: a@b.example\r\nSubject: ',
+      encodedWord('ISO-2022-JP', first),
+      '\r\n ',
+      encodedWord('ISO-2022-JP', second),
+      '\r\n\r\nx',
+    );
+    const message = await parseMessage(raw, DEFAULT_LIMITS);
+    // each half alone is not valid ISO-2022-JP: only joining them gives the words back
+    assert.equal(message.subject, 'ファイルをきょうゆうしました');
+  });
+
+  it('reads raw (unencoded) ISO-2022-JP and 8-bit Latin-1 header bytes without U+FFFD', async () => {
+    const raw = concatBytes('Subject: ', iso2022jp('テスト'), '\nFrom: "M\xfcller" <m@x.example>\n\nbody');
+    const message = await parseMessage(raw, DEFAULT_LIMITS);
+    assert.equal(message.subject, 'テスト');
+    assert.equal(message.from.name, 'Müller');
+  });
+
+  it('takes an mbox "From " first line off and still reads the headers', async () => {
+    const raw = lf('From someone@example.com  Thu Aug 22 12:00:00 2002', 'From: real@sender.example', 'Subject: hello', '', 'text');
+    const message = await parseMessage(raw, DEFAULT_LIMITS);
+    assert.equal(message.from.address, 'real@sender.example');
+    assert.equal(message.subject, 'hello');
+    assert.equal(message.headers[0]!.key, 'from');
+  });
+
+  it('reads bare-CR and CRLF messages the same as LF ones', async () => {
+    const lines = ['From: a@b.example', 'Subject: line endings', 'Content-Type: text/plain', '', 'first line', 'second line'];
+    const bareCr = Buffer.from(lines.join('\r'), 'latin1');
+    const viaCrlf = await parseMessage(crlf(...lines), DEFAULT_LIMITS);
+    const viaCr = await parseMessage(bareCr, DEFAULT_LIMITS);
+    for (const message of [viaCrlf, viaCr]) {
+      assert.equal(message.subject, 'line endings');
+      assert.equal(message.from.address, 'a@b.example');
+      assert.match(message.text, /first line\r?\nsecond line/);
+    }
+    assert.deepEqual([...fixBareCarriageReturns(Buffer.from('a\rb\r\nc'))], [...Buffer.from('a\nb\r\nc')]);
+  });
+
+  it('turns undisclosed-recipients into an empty-address entry', async () => {
+    const message = await parseMessage(lf('From: a@b.example', 'To: undisclosed-recipients:;', '', 'x'), DEFAULT_LIMITS);
+    assert.deepEqual(message.to, [{ name: 'undisclosed-recipients', address: '', domain: '' }]);
+  });
+
+  it('gives an empty date for junk and parses common date shapes', () => {
+    assert.equal(isoDate('not a date'), '');
+    assert.equal(isoDate(''), '');
+    assert.equal(isoDate('Tue, 27 Aug 2002 01:50:37 -0700 (EDT)'), '2002-08-27T08:50:37.000Z');
+    assert.equal(isoDate('3 Jul 17 13:30 GMT'), '2017-07-03T13:30:00.000Z');
+    assert.equal(isoDate('Wed, 5 Jun 2024 09:00:00 JST'), '2024-06-05T00:00:00.000Z');
+  });
+});
+
+describe('parseMessage: bodies and parts', () => {
+  it('decodes Shift_JIS, EUC-JP mislabelled as ISO-2022-JP, and ISO-2022-JP bodies', async () => {
+    const sjis = concatBytes('From: a@b.example\nContent-Type: text/plain; charset=Shift_JIS\nContent-Transfer-Encoding: 8bit\n\n', shiftJis('ごかくにんください'));
+    const mislabelled = concatBytes('From: a@b.example\nContent-Type: text/plain; charset=iso-2022-jp\n\n', eucJp('はいしんできません'));
+    const jis = concatBytes('From: a@b.example\nContent-Type: text/plain; charset=ISO-2022-JP\n\n', iso2022jp('おしらせ'));
+    assert.equal((await parseMessage(sjis, DEFAULT_LIMITS)).text.trim(), 'ごかくにんください');
+    assert.equal((await parseMessage(mislabelled, DEFAULT_LIMITS)).text.trim(), 'はいしんできません');
+    assert.equal((await parseMessage(jis, DEFAULT_LIMITS)).text.trim(), 'おしらせ');
+  });
+
+  it('decodes unlabelled 8-bit text as UTF-8 when valid, else as Windows-1252', () => {
+    assert.equal(decodeText(Buffer.from('café', 'utf8'), undefined), 'café');
+    assert.equal(decodeText(Buffer.from('caf\xe9', 'latin1'), 'us-ascii'), 'café');
+    assert.equal(decodeText(Buffer.from('plain', 'latin1'), 'utf-8'), 'plain');
+  });
+
+  it('returns attachments and message/rfc822 parts as raw parts, base64 and QP decoded', async () => {
+    const raw = lf(
+      'From: a@b.example',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="XX"',
+      '',
+      '--XX',
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'caf=C3=A9 =',
+      'au lait',
+      '--XX',
+      'Content-Type: application/pdf; name="quote.pdf"',
+      'Content-Disposition: attachment; filename="quote.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('%PDF-1.4 fake').toString('base64'),
+      '--XX',
+      'Content-Type: message/rfc822',
+      '',
+      'From: inner@c.example',
+      'Subject: inner',
+      '',
+      'inner body',
+      '--XX--',
+      '',
+    );
+    const message = await parseMessage(raw, DEFAULT_LIMITS);
+    assert.equal(message.text.trim(), 'café au lait');
+    assert.equal(message.parts.length, 2);
+    assert.deepEqual(
+      message.parts.map((p) => [p.filename, p.mimeType, p.disposition]),
+      [
+        ['quote.pdf', 'application/pdf', 'attachment'],
+        ['', 'message/rfc822', ''],
+      ],
+    );
+    assert.equal(Buffer.from(message.parts[0]!.content).toString(), '%PDF-1.4 fake');
+    // the attached message stays a part: its body does not join this message's text
+    assert.doesNotMatch(message.text, /inner body/);
+    assert.match(Buffer.from(message.parts[1]!.content).toString(), /Subject: inner/);
+  });
+
+  it('caps message size and part count, saying so in errors', async () => {
+    const limits = { ...DEFAULT_LIMITS, maxMessageBytes: 200, maxParts: 2 };
+    const parts: string[] = [];
+    for (let i = 0; i < 5; i++) parts.push('--B', `Content-Type: application/octet-stream; name="f${i}.bin"`, '', `data${i}`);
+    const many = lf('From: a@b.example', 'Content-Type: multipart/mixed; boundary="B"', '', ...parts, '--B--', '');
+    const capped = await parseMessage(many, { ...DEFAULT_LIMITS, maxParts: 2 });
+    assert.equal(capped.parts.length, 2);
+    assert.ok(capped.errors.some((e) => e.stage === 'limit' && /5 attachments/.test(e.message)));
+    const big = await parseMessage(lf('From: a@b.example', '', 'x'.repeat(1000)), limits);
+    assert.ok(big.bytes.length <= 200);
+    assert.ok(big.errors.some((e) => e.stage === 'limit'));
+  });
+
+  it('keeps the headers and reads the body as text when the MIME structure is absurdly deep', async () => {
+    const lines = ['From: deep@b.example', 'Subject: deep', 'Content-Type: multipart/mixed; boundary="b0"', ''];
+    for (let i = 0; i < 150; i++) lines.push(`--b${i}`, `Content-Type: multipart/mixed; boundary="b${i + 1}"`, '');
+    lines.push('--b150', 'Content-Type: text/plain', '', 'see https://deep.example/login', '');
+    const message = await parseMessage(lf(...lines), DEFAULT_LIMITS);
+    assert.equal(message.subject, 'deep');
+    assert.ok(message.errors.some((e) => e.stage === 'parse'));
+    assert.match(message.text, /https:\/\/deep\.example\/login/);
+  });
+});
