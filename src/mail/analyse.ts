@@ -1,7 +1,7 @@
 // analyse(): one raw message → the Analysis every later stage reads. It never throws: what
 // goes wrong is listed in analysis.errors and everything else is still filled in.
 import { createHash } from 'node:crypto';
-import { ANALYSIS_SCHEMA, type Analysis, type AnalysisError, type AttachmentInfo, type Link } from '../model/analysis.js';
+import { ANALYSIS_SCHEMA, type Analysis, type AnalysisError, type AttachmentInfo } from '../model/analysis.js';
 import { type AttachmentReport, inspectAttachments, type RawPart } from './attachments/index.js';
 import { authenticateMessage, noAuthentication } from './authenticate.js';
 import { collectTextLinks, LinkCollector, scanHtml } from './body-links.js';
@@ -90,15 +90,12 @@ export async function analyse(raw: Uint8Array, options: AnalyseOptions): Promise
   const collector = new LinkCollector(limits.maxLinks);
   const text = safely('links', errors, () => readBodies(parsed, collector, limits.maxBodyChars), parsed.text);
 
-  // Links in the bodies of attached messages, found while the attachment stage opens them.
-  const nestedLinks: Link[] = [];
+  // Opens an attached message for the attachment stage, which takes the links from its
+  // bodies (marking them with the attachment's index) and looks into its parts in turn.
   const parseNested = async (bytes: Uint8Array, depth: number): Promise<{ parts: RawPart[]; text: string; html: string }> => {
     const nested = await parseMessage(bytes, limits);
     for (const error of nested.errors) errors.push({ stage: error.stage, message: `attached message (depth ${depth}): ${error.message}` });
-    const nestedCollector = new LinkCollector(limits.maxLinks);
-    const nestedText = readBodies(nested, nestedCollector, limits.maxBodyChars);
-    nestedLinks.push(...nestedCollector.links);
-    return { parts: nested.parts, text: nestedText, html: nested.html };
+    return { parts: nested.parts, text: nested.text, html: nested.html };
   };
 
   // A budget, not a calendar time: measured on the real clock whatever options.now says.
@@ -120,7 +117,6 @@ export async function analyse(raw: Uint8Array, options: AnalyseOptions): Promise
   const [attachmentReport, authOutcome] = await Promise.all([attachmentWork, authWork]);
   errors.push(...attachmentReport.errors, ...authOutcome.errors);
   collector.addAll(attachmentReport.links);
-  collector.addAll(nestedLinks);
   if (collector.dropped > 0) errors.push({ stage: 'limit', message: `${collector.dropped} more links were not kept (limit ${limits.maxLinks})` });
 
   const facts = safely(

@@ -40,10 +40,10 @@ function headerValue(headers: HeaderField[], key: string): string | undefined {
   return undefined;
 }
 
-const BOUNCE_SENDER_RE = /^(?:mailer-daemon|postmaster|mail-daemon|maildaemon|mailerdaemon|mail\.?delivery|bounces?|nobody|mdaemon)(?:[+.-][^@]*)?@/i;
-const BOUNCE_NAME_RE = /mail delivery (?:subsystem|system|service)|mailer[- ]daemon|postmaster|メール配信システム/i;
+const BOUNCE_SENDER_RE = /^(?:mailer-daemon|post_?master|mail-daemon|maildaemon|mailerdaemon|mail\.?delivery|bounces?|nobody|mdaemon)(?:[+.-][^@]*)?(?:@|$)/i;
+const BOUNCE_NAME_RE = /mail deliver(?:y)? (?:subsystem|system|service)|mailer[- ]daemon|postmaster|\bndr\b|メール配信システム/i;
 const BOUNCE_SUBJECT_RE =
-  /undeliver|undelivered|not (?:be )?delivered|delivery (?:status notification|failure|failed|has failed|problem|notification)|failure notice|returned mail|return(?:ed)? to sender|mail delivery failed|could not be delivered|delivery report|nondeliverable|non-delivery|mail system error|permanent error|message not delivered|warning: could not send|delayed mail|配信(?:不能|エラー|失敗|できません)|配送(?:エラー|失敗|不能)|未配達|送信(?:エラー|失敗)|届きませんでした|宛先不明|エラーメール|返送/i;
+  /undeliver|undelivered|not (?:be )?delivered|delivery (?:status notification|failure|failed|has failed|problem|notification)|failure notice|returned mail|return(?:ed)? to sender|mail delivery failed|could not be delivered|delivery report|nondeliverable|non-delivery|mail system error|permanent error|message not delivered|warning: could not send|delayed mail|delayed \d+ hours|mail failure|fail(?:ed|ure) delivery|could not send|error sending|mail failed|undeliverable|メールエラー|エラー通知|не доставлено|配信(?:不能|エラー|失敗|できません)|配送(?:エラー|失敗|不能)|未配達|送信(?:エラー|失敗)|届きませんでした|宛先不明|エラーメール|返送/i;
 
 const AUTO_REPLY_SUBJECT_RE =
   /^(?:auto(?:matic)?[- ]?(?:reply|response|antwort|réponse|risposta|respuesta|resposta)|out of (?:the )?office|abwesenheit|absence|réponse automatique|risposta automatica|respuesta automática|resposta automática|automatisch antwoord|autoreply|auto:|away from)|不在|自動(?:応答|返信|返答)/i;
@@ -51,7 +51,9 @@ const AUTO_REPLY_SUBJECT_RE =
 /** A delivery status notification: multipart/report of delivery status, or a mailer-daemon's failure note. */
 export function isBounceMessage(input: Pick<FactsInput, 'contentType' | 'reportType' | 'from' | 'subject' | 'returnPath'>): boolean {
   if (input.contentType === 'multipart/report' && input.reportType === 'delivery-status') return true;
-  const fromDaemon = BOUNCE_SENDER_RE.test(input.from.address) || BOUNCE_NAME_RE.test(input.from.name);
+  // The null sender (From: <>) is what MTAs use for their own notices.
+  const nullSender = input.from.address === '' && input.returnPath === '';
+  const fromDaemon = nullSender || BOUNCE_SENDER_RE.test(input.from.address) || BOUNCE_NAME_RE.test(input.from.name);
   return fromDaemon && BOUNCE_SUBJECT_RE.test(input.subject);
 }
 

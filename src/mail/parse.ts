@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import PostalMime from 'postal-mime';
 import type { AnalysisError, HeaderField, MailAddress } from '../model/analysis.js';
 import type { RawPart } from './attachments/index.js';
+import { decodeText } from './charset.js';
 import {
   addressesOf,
   decodeHeaderFields,
@@ -51,11 +52,16 @@ export interface ParsedMessage {
 }
 
 /**
- * postal-mime gathers each part's decoded bytes into a Blob and reads it back with
- * blob.arrayBuffer(). In Node 20 that read walks the Blob's pieces through a stream, one
- * async step per piece (two per body line), which made parsing a 25 KB HTML mail take up to
- * 200 ms. The decoders' finalize() is replaced with a plain copy into one ArrayBuffer: same
- * bytes, same Promise<ArrayBuffer> contract (checked by test/mail/core-parse.test.ts).
+ * Two changes to postal-mime's internals, applied once when this module loads:
+ * - Its decoders gather each part's bytes into a Blob and read them back with
+ *   blob.arrayBuffer(). In Node 20 that read walks the Blob's pieces through a stream, one
+ *   async step per piece (two per body line), which made a 25 KB HTML mail take up to 200 ms.
+ *   finalize() becomes a plain copy into one ArrayBuffer: same bytes, same contract.
+ * - Text parts are decoded by their label alone, so a mislabelled part (EUC-JP sent as
+ *   ISO-2022-JP, Latin-1 with no label) became U+FFFD. getTextContent() now goes through
+ *   decodeText(), which checks the bytes against the label.
+ * Both are covered by test/mail/core-parse.test.ts; if postal-mime's layout changes the
+ * patches are skipped and its own code runs.
  */
 interface ChunkedDecoder {
   chunks: Array<Uint8Array | ArrayBuffer | string>;
@@ -101,6 +107,26 @@ async function speedUpPostalMimeDecoders(): Promise<void> {
       // A different postal-mime layout: keep its own (slower) code.
     }
   }
+  try {
+    const module = (await import(pathToFileURL(join(esmDir, 'mime-node.js')).href)) as { default?: { prototype: Record<string, unknown> } };
+    const prototype = module.default?.prototype;
+    if (prototype && typeof prototype.getTextContent === 'function' && typeof prototype.decodeFlowedText === 'function') {
+      prototype.getTextContent = function getTextContent(this: TextNode): string {
+        if (!this.content) return '';
+        const params = this.contentType.parsed.params;
+        const text = decodeText(new Uint8Array(this.content), params.charset);
+        return /^flowed$/i.test(params.format ?? '') ? this.decodeFlowedText(text, /^yes$/i.test(params.delsp ?? '')) : text;
+      };
+    }
+  } catch {
+    // as above
+  }
+}
+
+interface TextNode {
+  content: ArrayBuffer | null;
+  contentType: { parsed: { params: Record<string, string | undefined> } };
+  decodeFlowedText: (text: string, delSp: boolean) => string;
 }
 
 await speedUpPostalMimeDecoders();

@@ -1,0 +1,99 @@
+// Bytes of a text part → text, without mojibake when the declared charset is wrong.
+// Real mail often lies: Japanese carriers send EUC-JP labelled ISO-2022-JP, old clients send
+// UTF-8 or Latin-1 with no label or 'us-ascii'. Decoding with the label alone turns every
+// such byte into U+FFFD; here the bytes are checked and a better decoder is picked.
+import { TextDecoder } from 'node:util';
+
+const decoders = new Map<string, TextDecoder | null>();
+
+function decoderFor(label: string, fatal: boolean): TextDecoder | null {
+  const key = `${fatal ? '!' : ''}${label}`;
+  let decoder = decoders.get(key);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label, { fatal });
+    } catch {
+      decoder = null;
+    }
+    decoders.set(key, decoder);
+  }
+  return decoder;
+}
+
+function tryDecode(label: string, bytes: Uint8Array): string | undefined {
+  const decoder = decoderFor(label, true);
+  if (!decoder) return undefined;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Charsets whose 7-bit form is plain ASCII (so ASCII bytes decode as themselves). */
+const ASCII_COMPATIBLE = /^(?:|us-ascii|ascii|utf-?8|iso-?8859-\d+|windows-125\d|cp125\d|latin-?1|iso-2022-jp|shift[_-]?jis|sjis|x-sjis|euc-jp|euc-kr|gb2312|gbk|gb18030|big5|koi8-[ru])$/;
+/** Labels that say "7-bit" or "UTF-8": 8-bit bytes under them are a lie to be investigated. */
+const UNRELIABLE = /^(?:|us-ascii|ascii|utf-?8|iso-2022-jp|unknown|unknown-8bit|x-unknown|default|none)$/;
+
+export function normaliseCharset(charset: string | undefined): string {
+  return (charset ?? '').trim().replace(/^["']|["']$/g, '').toLowerCase();
+}
+
+/** Decodes a text part's bytes, using the declared charset when it fits the bytes. */
+export function decodeText(bytes: Uint8Array, declaredCharset: string | undefined): string {
+  const label = normaliseCharset(declaredCharset);
+  let has8bit = false;
+  let hasEsc = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80) {
+      has8bit = true;
+      break;
+    }
+    if (b === 0x1b) hasEsc = true;
+  }
+
+  if (!has8bit) {
+    // Raw ISO-2022-JP escapes are Japanese whatever the label says.
+    if (hasEsc) return decoderFor('iso-2022-jp', false)!.decode(bytes);
+    if (ASCII_COMPATIBLE.test(label)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    return (decoderFor(label, false) ?? decoderFor('utf-8', false)!).decode(bytes);
+  }
+
+  if (!UNRELIABLE.test(label)) {
+    const declared = tryDecode(label, bytes);
+    if (declared !== undefined) return declared;
+    const utf8 = tryDecode('utf-8', bytes);
+    if (utf8 !== undefined) return utf8;
+    const lenient = decoderFor(label, false);
+    if (lenient) return lenient.decode(bytes);
+  }
+
+  const utf8 = tryDecode('utf-8', bytes);
+  if (utf8 !== undefined) return utf8;
+  if (label === 'iso-2022-jp' || looksJapanese(bytes)) {
+    const japanese = tryDecode('euc-jp', bytes) ?? tryDecode('shift_jis', bytes);
+    if (japanese !== undefined) return japanese;
+  }
+  // windows-1252 maps (almost) every byte to a character: nothing becomes U+FFFD.
+  return decoderFor('windows-1252', false)!.decode(bytes);
+}
+
+/**
+ * EUC-JP and Shift_JIS text is dense in high-byte pairs; Latin-1 text has isolated high
+ * bytes between ASCII letters. Counts pairs of consecutive high bytes.
+ */
+function looksJapanese(bytes: Uint8Array): boolean {
+  let high = 0;
+  let pairs = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! >= 0x80) {
+      high++;
+      if (i + 1 < bytes.length && bytes[i + 1]! >= 0x80) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return high > 0 && pairs * 2 >= high * 0.5;
+}
