@@ -2,9 +2,9 @@
 // 1,000,000 stored events, on SQLite and on PostgreSQL.
 //
 //   node build/bench/store.js                 (both databases, 1M events each)
-//     Measured on the 2-core development machine while it was shared (load average ~12): 6 min 10 s in all,
-//     about 4 min of it SQLite. The SQLite writer used only ~1/6 of the wall time in CPU, so the wall time there
-//     is mostly waiting for a CPU; eventsPerCpuSecond shows the cost itself.
+//     On the shared 2-core development machine it took 3 min 48 s (load average ~8) and 6 min 10 s (load ~12),
+//     a little over half of it SQLite. There the SQLite writer spent under a third of the wall time on its CPU:
+//     the rest was waiting for one, so eventsPerCpuSecond shows the cost itself better than eventsPerSecond.
 //   KIZUKI_BENCH_STORE_EVENTS=100000 node build/bench/store.js          (quick run)
 //   KIZUKI_BENCH_PG_URL=postgres://… node build/bench/store.js          (a scratch database on an existing server;
 //                                                                       else a throwaway server is started)
