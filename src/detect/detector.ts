@@ -19,6 +19,8 @@ export interface DetectionOptions {
   knownContactDomains?: string[];
   allow?: { senders: string[]; domains: string[] };
   block?: { senders: string[]; domains: string[] };
+  /** use the shipped text model (rules/data/text-model.json) when present; default true */
+  useTextModel?: boolean;
 }
 
 export interface RuleInfo {
@@ -117,6 +119,7 @@ function viewContext(options: DetectionOptions, data: ReferenceData): ViewContex
     allow: { senders: lowerSet(options.allow?.senders), domains: lowerSet(options.allow?.domains) },
     block: { senders: lowerSet(options.block?.senders), domains: lowerSet(options.block?.domains) },
     hostCache: new Map(),
+    model: options.useTextModel === false ? undefined : data.model,
   };
 }
 

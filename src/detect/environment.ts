@@ -28,7 +28,8 @@ const MESSAGE_FIELDS: FieldSpec = {
   externalRecipientDomains: 'int', hiddenRecipients: 'bool', undisclosedRecipients: 'bool', sentToSelf: 'bool', isBounce: 'bool',
   isAutoReply: 'bool', isMailingList: 'bool', listUnsubscribe: 'bool', bulkPrecedence: 'bool', replyToDiffers: 'bool',
   returnPathDiffers: 'bool', fileShareSubject: 'bool', bodyForm: 'bool', bodyPassword: 'bool', imageHeavy: 'bool',
-  greetsByAddress: 'bool', subjectCaps: 'double',
+  greetsByAddress: 'bool', subjectCaps: 'double', mixedScriptWords: 'int', fancyLetters: 'int', invisibleChars: 'int',
+  quotesRecipientAddress: 'bool', linksToSender: 'double',
 };
 
 const SENDER_FIELDS: FieldSpec = {
@@ -39,6 +40,7 @@ const SENDER_FIELDS: FieldSpec = {
 
 const AUTH_FIELDS: FieldSpec = { checked: 'bool', spf: 'string', dkim: 'string', dkimAligned: 'bool', dmarc: 'string', pass: 'bool', fail: 'bool' };
 const LURE_FIELDS: FieldSpec = Object.fromEntries(LURE_KINDS.map((k) => [k, 'bool']));
+const MODEL_FIELDS: FieldSpec = { available: 'bool', ham: 'double', phishing: 'double', spam: 'double', unwanted: 'double' };
 const BRAND_FIELDS: FieldSpec = { named: 'list<string>', offBrand: 'list<string>' };
 const PROFILE_FIELDS: FieldSpec = {
   known: 'bool', firstContact: 'bool', messageCount: 'int', daysSinceLast: 'double', flagged: 'int', withAttachments: 'int',
@@ -51,6 +53,7 @@ class CelSender {}
 class CelAuth {}
 class CelLure {}
 class CelBrand {}
+class CelModel {}
 class CelLink {}
 class CelAttachment {}
 class CelProfile {
@@ -88,6 +91,7 @@ export function toCelContext(view: DetectionView): CelContext {
     links: view.links.map((l) => toCel(CelLink, LINK_FIELDS, l)),
     attachments: view.attachments.map((a) => toCel(CelAttachment, ATTACHMENT_FIELDS, a)),
     profile,
+    model: toCel(CelModel, MODEL_FIELDS, view.model),
   };
 }
 
@@ -112,6 +116,7 @@ export const ENVIRONMENT_DOC: Array<[string, string]> = [
   ['links', `list of links (body and attachments): ${Object.keys(LINK_FIELDS).join(', ')}`],
   ['attachments', `list of attachments: ${Object.keys(ATTACHMENT_FIELDS).join(', ')}`],
   ['profile', `sender history: ${Object.keys(PROFILE_FIELDS).join(', ')}`],
+  ['model', `text model (rules/data/text-model.json): ${Object.keys(MODEL_FIELDS).join(', ')} — probabilities 0..1`],
   ['profile.newAttachmentType(t)', 'a known sender who never sent an attachment of type t before'],
   ['profile.newLinkDomain(d)', 'a known sender who never linked to domain d before'],
   ['profile.newLanguage(l)', 'a known sender (3+ messages) who never wrote in language l before'],
@@ -133,6 +138,7 @@ export function createEnvironment(data: ReferenceData, protectedDomains: readonl
     ['Link', CelLink, LINK_FIELDS],
     ['Attachment', CelAttachment, ATTACHMENT_FIELDS],
     ['SenderHistory', CelProfile, PROFILE_FIELDS],
+    ['TextModel', CelModel, MODEL_FIELDS],
   ];
   for (const [name, ctor, fields] of types) env.registerType(name, { ctor, fields });
   env.registerVariable('msg', 'Message');
@@ -143,6 +149,7 @@ export function createEnvironment(data: ReferenceData, protectedDomains: readonl
   env.registerVariable('links', 'list<Link>');
   env.registerVariable('attachments', 'list<Attachment>');
   env.registerVariable('profile', 'SenderHistory');
+  env.registerVariable('model', 'TextModel');
   const receiver = (name: string, param: string, fn: (p: ProfileFields, arg: string) => boolean) =>
     env.registerFunction({
       name,

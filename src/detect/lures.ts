@@ -15,6 +15,7 @@ export const LURE_KINDS = [
   'urgency',
   'prize',
   'extortion',
+  'cryptoPayment',
   'advanceFee',
   'unsubscribe',
   'marketing',
@@ -147,10 +148,14 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   },
   extortion: {
     latin: L(
-      /\b(?:i (?:have )?(?:hacked|infected|gained access to|recorded)|your (?:device|computer|webcam|camera) (?:was|has been) (?:hacked|infected|compromised)|adult (?:website|site|video)|porn\w*|masturbat\w*|intimate (?:video|photos))\b/,
-      /\b(?:bitcoin|btc) (?:wallet|address)\b|\bsend (?:me )?\$?\d+ (?:in|worth of) (?:bitcoin|btc)\b/,
+      /\b(?:i (?:have )?(?:hacked|infected|gained access to|recorded)|your (?:device|computer|webcam|camera|account) (?:was|has been) (?:hacked|infected|compromised)|adult (?:website|site|video)s?|masturbat\w*|intimate (?:video|photos))\b/,
+      /\b(?:eu (?:hackeei|invadi|gravei)|seu (?:dispositivo|computador) foi (?:hackeado|invadido)|he hackeado|grabe un video)\b/,
     ),
-    ja: L(/アダルトサイト|ビットコイン(?:で|を)?(?:支払|送金)|録画しました|ハッキングしました/),
+    ja: L(/アダルトサイト|録画しました|ハッキングしました|デバイスに(?:侵入|アクセス)/),
+  },
+  cryptoPayment: {
+    latin: L(/\b(?:bitcoin|btc|ethereum|usdt) (?:wallet|address|carteira)\b|\b(?:send|pay|transfer|envie|pague) (?:me )?(?:\$|usd|us\$)? ?\d[\d.,]* (?:\$|usd|dollars )?(?:in|worth of|em|en) (?:bitcoin|btc)\b|\bcarteira (?:de )?bitcoin\b/),
+    ja: L(/ビットコイン(?:で|を)?(?:支払|送金)|ビットコインアドレス/),
   },
   advanceFee: {
     latin: L(

@@ -3,12 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { foldDiacritics } from './text.js';
+import { isTextModel, type TextModel } from './text-model.js';
+import { existsSync } from 'node:fs';
 
 export interface Brand {
   id: string;
   name: string;
   /** one case-insensitive pattern for every way the brand is named */
   words: RegExp;
+  /** how the brand shows inside a host name (defaults to `words`) */
+  hostWords: RegExp;
   domains: string[];
 }
 
@@ -20,6 +24,8 @@ export interface ReferenceData {
   /** entries are registrable domains, hosts, or host/path prefixes */
   freeHosting: string[];
   riskyTlds: Set<string>;
+  /** the shipped text model, when rules/data/text-model.json exists */
+  model?: TextModel;
 }
 
 export class DataFileError extends Error {
@@ -39,19 +45,27 @@ function stringList(value: unknown, file: string, what: string): string[] {
 }
 
 export function parseBrands(source: string, file: string): Brand[] {
-  const doc = parseYaml(source) as { brands?: Record<string, { name?: string; words?: unknown; domains?: unknown }> } | null;
+  const doc = parseYaml(source) as { brands?: Record<string, { name?: string; words?: unknown; hostWords?: unknown; domains?: unknown }> } | null;
   if (!doc?.brands || typeof doc.brands !== 'object') throw new DataFileError(file, 'expected a top-level "brands:" map');
   const brands: Brand[] = [];
   for (const [id, entry] of Object.entries(doc.brands)) {
     const words = stringList(entry?.words, file, `brands.${id}.words`).map((w) => foldDiacritics(w.normalize('NFKC')));
     if (!words.length) throw new DataFileError(file, `brands.${id} needs at least one word`);
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(words.map((w) => `(?:${w})`).join('|'), 'u');
-    } catch (error) {
-      throw new DataFileError(file, `brands.${id}.words: ${(error as Error).message}`);
-    }
-    brands.push({ id, name: entry?.name ?? id, words: pattern, domains: stringList(entry?.domains, file, `brands.${id}.domains`) });
+    const compile = (list: string[], field: string): RegExp => {
+      try {
+        return new RegExp(list.map((w) => `(?:${w})`).join('|'), 'u');
+      } catch (error) {
+        throw new DataFileError(file, `brands.${id}.${field}: ${(error as Error).message}`);
+      }
+    };
+    const hostWords = stringList(entry?.hostWords, file, `brands.${id}.hostWords`);
+    brands.push({
+      id,
+      name: entry?.name ?? id,
+      words: compile(words, 'words'),
+      hostWords: hostWords.length ? compile(hostWords, 'hostWords') : compile(words, 'words'),
+      domains: stringList(entry?.domains, file, `brands.${id}.domains`),
+    });
   }
   return brands;
 }
@@ -72,5 +86,12 @@ export async function loadReferenceData(dataDir: string): Promise<ReferenceData>
   const hosts = parseLinkHosts(await readFile(hostsFile, 'utf8'), hostsFile);
   const brandByDomain = new Map<string, string>();
   for (const brand of brands) for (const domain of brand.domains) brandByDomain.set(domain, brand.id);
-  return { brands, brandByDomain, ...hosts };
+  const modelFile = join(dataDir, 'text-model.json');
+  let model: TextModel | undefined;
+  if (existsSync(modelFile)) {
+    const parsed = JSON.parse(await readFile(modelFile, 'utf8')) as unknown;
+    if (!isTextModel(parsed)) throw new DataFileError(modelFile, 'not a kizuki.text-model/1 file');
+    model = parsed;
+  }
+  return { brands, brandByDomain, ...hosts, model };
 }

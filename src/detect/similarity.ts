@@ -75,8 +75,8 @@ export function protectDomain(domain: string, owner: string): ProtectedDomain | 
 /**
  * The protected domain `host` imitates, or undefined. A host imitates a protected domain when it is not that
  * domain but its registrable label has the same visual skeleton, or is within a small edit distance of it
- * (one edit for labels of 5–8 characters, two for longer ones). Short labels (< 5) only match by skeleton,
- * which keeps 'ibm.com' from matching every three-letter domain.
+ * (one edit for labels of 5–8 characters, two for longer ones; brand names only from 9 characters). Labels
+ * shorter than 4 never match, which keeps 'w3.org' from imitating 'we.tl'.
  */
 const memo = new WeakMap<readonly ProtectedDomain[], Map<string, ProtectedDomain | null>>();
 const MEMO_LIMIT = 50_000;
@@ -102,9 +102,12 @@ function findImitated(host: string, protectedDomains: readonly ProtectedDomain[]
   if (protectedDomains.some((p) => p.domain === parts.registrable)) return undefined;
   const sk = skeleton(parts.label);
   for (const p of protectedDomains) {
+    if (p.label.length < 4) continue; // 'w3' and 'we' share a skeleton: short names only collide by chance
     if (sk === p.skeleton && (parts.label !== p.label || parts.label.startsWith('xn--'))) return p;
     if (parts.label === p.label) continue; // same name under another suffix: handled by brand rules, too noisy here
-    if (p.label.length < 5) continue;
+    // small edits: for the organisation's and its contacts' domains, and for long brand names only
+    // ('lindows' is one edit from 'windows' and a different company)
+    if (p.label.length < 5 || (p.owner === 'brand' && p.label.length < 9)) continue;
     const allowed = p.label.length > 8 ? 2 : 1;
     if (Math.abs(sk.length - p.skeleton.length) <= allowed && editDistance(sk, p.skeleton) <= allowed) return p;
   }

@@ -38,3 +38,29 @@ export function htmlImageWords(html: string): string {
   }
   return words.join(' ');
 }
+
+const LATIN = /\p{Script=Latin}/u;
+const LOOKALIKE_SCRIPTS = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/u;
+
+/** Words that mix Latin letters with Cyrillic, Greek or Armenian ones: a homoglyph trick against filters. */
+export function countMixedScriptWords(text: string): number {
+  let count = 0;
+  for (const word of text.matchAll(/\p{L}{3,}/gu)) {
+    if (LATIN.test(word[0]) && LOOKALIKE_SCRIPTS.test(word[0])) count++;
+  }
+  return count;
+}
+
+/** Mathematical alphanumerics, enclosed and full-width Latin letters: styled text that NFKC would fold. */
+export function countFancyLetters(text: string): number {
+  let count = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if ((cp >= 0x1d400 && cp <= 0x1d7ff) || (cp >= 0x24b6 && cp <= 0x24e9) || (cp >= 0x1f130 && cp <= 0x1f189) || (cp >= 0xff21 && cp <= 0xff5a)) count++;
+  }
+  return count;
+}
+
+export function countInvisible(text: string): number {
+  return text.match(new RegExp(INVISIBLE_RE.source, 'g'))?.length ?? 0;
+}

@@ -5,7 +5,8 @@ import type { SenderProfile } from '../model/verdict.js';
 import { findLures, isFileShareSubject, LURE_KINDS, type LureKind } from './lures.js';
 import type { ReferenceData } from './reference-data.js';
 import { domainParts, imitatedDomain, type ProtectedDomain } from './similarity.js';
-import { foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
+import { scoreTokens, messageTokens, type TextModel } from './text-model.js';
+import { countFancyLetters, countInvisible, countMixedScriptWords, foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
 
 export interface LinkView {
   url: string;
@@ -95,6 +96,16 @@ export interface MessageView {
   greetsByAddress: boolean;
   /** upper-case share of letters in the subject, 0..1 */
   subjectCaps: number;
+  /** words mixing Latin with Cyrillic/Greek letters ('vаlued' with a Cyrillic 'а'), in subject, sender name and text */
+  mixedScriptWords: number;
+  /** 'fancy' letters (mathematical bold/script, enclosed or full-width Latin) used to dodge filters */
+  fancyLetters: number;
+  /** invisible characters (zero-width, soft hyphen, combining grapheme joiner …) */
+  invisibleChars: number;
+  /** the recipient's own address is quoted in the subject or the opening of the text ('Dear name@example.com') */
+  quotesRecipientAddress: boolean;
+  /** share of web links that go to the sender's own registrable domain (0..1; 1 when there are no links) */
+  linksToSender: number;
 }
 
 export interface SenderView {
@@ -166,6 +177,16 @@ export function newLanguage(p: ProfileFields, language: string): boolean {
   return p.known && p.messageCount >= 3 && !(p.languages[language] ?? 0);
 }
 
+export interface ModelView {
+  /** a text model is loaded */
+  available: boolean;
+  ham: number;
+  phishing: number;
+  spam: number;
+  /** 1 − ham: how unlike legitimate mail the wording is */
+  unwanted: number;
+}
+
 export interface DetectionView {
   msg: MessageView;
   sender: SenderView;
@@ -175,6 +196,7 @@ export interface DetectionView {
   links: LinkView[];
   attachments: AttachmentView[];
   profile: ProfileFields;
+  model: ModelView;
 }
 
 export interface ViewContext {
@@ -187,6 +209,7 @@ export interface ViewContext {
   block: { senders: Set<string>; domains: Set<string> };
   /** per-host facts computed once (bounded) */
   hostCache: Map<string, HostFacts>;
+  model?: TextModel;
 }
 
 /** lure wording sits near the top; long list digests would only cost time */
@@ -244,6 +267,10 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
   };
 
   const letters = analysis.subject.replace(/[^A-Za-z]/g, '');
+  const rawLead = `${analysis.subject}\n${analysis.from.name}\n${bodyText.slice(0, 3000)}`;
+  const opening = `${analysis.subject}\n${bodyText.slice(0, 300)}`.toLowerCase();
+  const recipientAddresses = [...analysis.to, ...analysis.cc].map((r) => r.address.toLowerCase()).filter((a) => a.includes('@'));
+  const webLinks = links.filter((l) => l.scheme.startsWith('http'));
   const recipientLocal = (analysis.to[0]?.address ?? '').split('@')[0] ?? '';
   const visibleLength = bodyText.replace(/\s+/g, ' ').trim().length;
 
@@ -278,6 +305,11 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
       recipientLocal.length >= 3 &&
       new RegExp(`(?:dear|hello|hi|ola|prezado|prezada|estimado|querido)\\s+${escapeRegExp(recipientLocal)}\\b`).test(textFolded),
     subjectCaps: letters.length >= 8 ? letters.replace(/[^A-Z]/g, '').length / letters.length : 0,
+    mixedScriptWords: countMixedScriptWords(rawLead),
+    fancyLetters: countFancyLetters(rawLead),
+    invisibleChars: countInvisible(rawLead),
+    quotesRecipientAddress: recipientAddresses.some((r) => opening.includes(r)),
+    linksToSender: webLinks.length ? webLinks.filter((l) => l.sameAsSender).length / webLinks.length : 1,
   };
 
   const sender: SenderView = {
@@ -309,7 +341,16 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
     links,
     attachments,
     profile: historyOf(profile, analysis),
+    model: modelView(ctx.model, analysis),
   };
+}
+
+const NO_MODEL: ModelView = { available: false, ham: 1, phishing: 0, spam: 0, unwanted: 0 };
+
+function modelView(model: TextModel | undefined, analysis: Analysis): ModelView {
+  if (!model) return NO_MODEL;
+  const scores = scoreTokens(model, messageTokens(analysis));
+  return { available: true, ham: scores.ham, phishing: scores.phishing, spam: scores.spam, unwanted: 1 - scores.ham };
 }
 
 const FREEMAIL = new Set([
@@ -356,7 +397,7 @@ function hostFacts(link: Link, ctx: ViewContext): HostFacts {
   let brandInHost = '';
   if (!brand && !link.isIp) {
     const hostWords = host.replace(/[.-]/g, ' ');
-    brandInHost = ctx.data.brands.find((b) => b.domains.length > 0 && b.words.test(hostWords))?.id ?? '';
+    brandInHost = ctx.data.brands.find((b) => b.domains.length > 0 && b.hostWords.test(hostWords))?.id ?? '';
   }
   const facts: HostFacts = {
     brand,
@@ -422,7 +463,8 @@ function attachmentView(a: AttachmentInfo): AttachmentView {
     htmlFormExternal: formExternal,
     qrCount: a.qrCodes.length,
     depth: a.depth,
-    executable: a.detectedType === 'exe' || a.detectedType === 'script' || EXECUTABLE_EXT.test(ext),
+    // by program magic or by a runnable extension; script content without such a name is someone's shared code
+    executable: a.detectedType === 'exe' || EXECUTABLE_EXT.test(ext),
   };
 }
 

@@ -256,6 +256,18 @@ async function main(): Promise<void> {
   });
 
   write({
+    file: 'obfuscated-wallet.eml',
+    from: ['Wallet Support', 'support@wallet-upgrade-desk.com'],
+    subject: '𝐘𝐨𝐮𝐫 𝐰𝐚𝐥𝐥𝐞𝐭 𝐮𝐩𝐠𝐫𝐚𝐝𝐞 𝐢𝐬 𝐩𝐞𝐧𝐝𝐢𝐧𝐠',
+    date: 'Sat, 17 Feb 2024 05:00:00 +0000',
+    auth: 'none',
+    html:
+      '<p>As а vаluеd usеr, you must upgrаdе your wаllеt bеforе Fеbruаry 24 or your аssеts will bе frozеn.</p>' +
+      `<p>${'\u200c '.repeat(40)}</p>` +
+      '<p><a href="https://wallet-upgrade-desk.com/upgrade">Upgrade now</a></p>',
+  });
+
+  write({
     file: 'partner-hello.eml',
     from: ['Greg Ostrander', 'greg.ostrander@halvorsen-imaging.com'],
     subject: 'Trade show dates',
