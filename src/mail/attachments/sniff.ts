@@ -184,7 +184,8 @@ const EXTENSION_TYPES: Record<string, readonly DetectedType[]> = {
   tgz: ['gzip'],
   ics: ['calendar', 'text'],
   eml: ['message', 'text'],
-  txt: ['text'],
+  // header dumps (text/rfc822-headers) are often saved as .txt
+  txt: ['text', 'message'],
   csv: ['text'],
   log: ['text'],
 };
