@@ -288,19 +288,20 @@ export class KyselyStore implements Store {
     return this.#guard('storing account events', async () => {
       const { rows, rejected } = convertAll(events, (e) => e?.id, eventToRow);
       inKeyOrder(rows, (r) => r.id);
-      const inserted = await this.#atomically(async (db) => {
-        let count = 0;
+      const insertedIds = await this.#atomically(async (db) => {
+        const ids: string[] = [];
         for (const part of chunk(rows, 7)) {
-          const result = await db
+          const added = await db
             .insertInto('account_events')
             .values(part)
             .onConflict((oc) => oc.column('id').doNothing())
-            .executeTakeFirst();
-          count += Number(result.numInsertedOrUpdatedRows ?? 0n);
+            .returning('id')
+            .execute();
+          for (const row of added) ids.push(row.id);
         }
-        return count;
+        return inKeyOrder(ids, (id) => id);
       });
-      return { inserted, duplicates: rows.length - inserted, rejected };
+      return { inserted: insertedIds.length, insertedIds, duplicates: rows.length - insertedIds.length, rejected };
     });
   }
 
@@ -341,19 +342,20 @@ export class KyselyStore implements Store {
     return this.#guard('storing signals', async () => {
       const { rows, rejected } = convertAll(signals, (s) => s?.id, signalToRow);
       inKeyOrder(rows, (r) => r.id);
-      const inserted = await this.#atomically(async (db) => {
-        let count = 0;
+      const insertedIds = await this.#atomically(async (db) => {
+        const ids: string[] = [];
         for (const part of chunk(rows, 10)) {
-          const result = await db
+          const added = await db
             .insertInto('signals')
             .values(part)
             .onConflict((oc) => oc.column('id').doNothing())
-            .executeTakeFirst();
-          count += Number(result.numInsertedOrUpdatedRows ?? 0n);
+            .returning('id')
+            .execute();
+          for (const row of added) ids.push(row.id);
         }
-        return count;
+        return inKeyOrder(ids, (id) => id);
       });
-      return { inserted, duplicates: rows.length - inserted, rejected };
+      return { inserted: insertedIds.length, insertedIds, duplicates: rows.length - insertedIds.length, rejected };
     });
   }
 

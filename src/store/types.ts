@@ -36,6 +36,8 @@ export interface RejectedItem {
 export interface WriteOutcome {
   /** new records */
   inserted: number;
+  /** ids of the new records (the batch's other valid items were already stored), in id order */
+  insertedIds: string[];
   /** records that were already stored (same id / key) and were left as they were */
   duplicates: number;
   /** items refused as malformed; never stored */

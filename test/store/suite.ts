@@ -139,9 +139,17 @@ export function storeSuite(name: string, freshDatabase: FreshDatabase): void {
     it('stores each event id once and counts duplicates', async () => {
       const store = await open();
       const events = Array.from({ length: 50 }, (_, i) => event(i));
-      assert.deepEqual(await store.putEvents(events), { inserted: 50, duplicates: 0, rejected: [] });
-      assert.deepEqual(await store.putEvents(events.slice(10, 20)), { inserted: 0, duplicates: 10, rejected: [] });
-      assert.deepEqual(await store.putEvents([event(100), event(100), event(101)]), { inserted: 2, duplicates: 1, rejected: [] });
+      const first = await store.putEvents(events);
+      assert.equal(first.inserted, 50);
+      assert.equal(first.duplicates, 0);
+      assert.deepEqual(first.insertedIds, events.map((e) => e.id).sort());
+      assert.deepEqual(await store.putEvents(events.slice(10, 20)), { inserted: 0, insertedIds: [], duplicates: 10, rejected: [] });
+      assert.deepEqual(await store.putEvents([event(100), event(12), event(100), event(101)]), {
+        inserted: 2,
+        insertedIds: ['evt-100', 'evt-101'],
+        duplicates: 2,
+        rejected: [],
+      });
       assert.equal(await store.countEvents(), 52);
     });
 
@@ -195,8 +203,8 @@ export function storeSuite(name: string, freshDatabase: FreshDatabase): void {
     it('stores signals once by id and finds them by account and campaign', async () => {
       const store = await open();
       const signals = [signal(1), signal(2, { campaign: 'lure-2017-06', data: { sent: 120 } }), signal(3, { account: 'suzuki@example.co.jp', campaign: 'lure-2017-06' })];
-      assert.deepEqual(await store.putSignals(signals), { inserted: 3, duplicates: 0, rejected: [] });
-      assert.deepEqual(await store.putSignals(signals), { inserted: 0, duplicates: 3, rejected: [] });
+      assert.deepEqual(await store.putSignals(signals), { inserted: 3, insertedIds: ['sig-1', 'sig-2', 'sig-3'], duplicates: 0, rejected: [] });
+      assert.deepEqual(await store.putSignals(signals), { inserted: 0, insertedIds: [], duplicates: 3, rejected: [] });
       assert.deepEqual(await store.signalsForAccount('tanaka@example.co.jp'), [signals[0], signals[1]]);
       assert.deepEqual(
         (await store.signalsForAccount('tanaka@example.co.jp', '2017-06-01T01:02:00Z')).map((s) => s.id),
