@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { inspectAttachments } from '../../src/mail/attachments/index.js';
 import { buildPdf, buildZip, buildZipBomb, context, part, withDeclaredSize, withEncryptedFlag } from './attachments-fixtures.js';
 
@@ -91,6 +92,32 @@ describe('attachments: ZIP archives', () => {
     assert.equal(report.attachments.length, 11);
     assert.equal(report.attachments[0]?.archive?.entries, 30);
     assert.ok(report.attachments[0]?.errors.some((error) => error.includes('declares 30 entries; only the first 10')));
+  });
+
+  it('unpacks a gzip file and inspects what was inside, keeping its stored name', async () => {
+    const pdf = await buildPdf({ links: [{ url: 'https://gz-lure.example/d', text: 'Document' }] });
+    const named = gzipSync(pdf);
+    // set FNAME in the header and splice the name in after the 10-byte header
+    const withName = Buffer.concat([named.subarray(0, 10), Buffer.from('Invoice 88.pdf\0', 'latin1'), named.subarray(10)]);
+    withName[3] = (withName[3] ?? 0) | 0x08;
+    const report = await inspectAttachments([part('invoice.gz', withName)], context());
+    assert.deepEqual(report.attachments.map((info) => [info.filename, info.detectedType, info.depth, info.parentIndex]), [
+      ['invoice.gz', 'gzip', 0, undefined],
+      ['Invoice 88.pdf', 'pdf', 1, 0],
+    ]);
+    assert.equal(report.attachments[0]?.archive?.unpackedBytes, pdf.length);
+    assert.equal(report.links[0]?.url, 'https://gz-lure.example/d');
+    assert.equal(report.links[0]?.attachmentIndex, 1);
+  });
+
+  it('refuses a gzip bomb and reports a broken gzip file', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    const broken = gzipSync(Buffer.from('hello hello hello')).subarray(0, 15);
+    const report = await inspectAttachments([part('zeros.gz', bomb), part('cut.gz', broken)], context());
+    assert.equal(report.attachments.length, 2);
+    assert.ok(report.attachments[0]?.errors.some((error) => error.startsWith('gzip bomb suspected')));
+    assert.equal(report.attachments[0]?.archive?.unpackedBytes, 0);
+    assert.ok(report.attachments[1]?.errors.length);
   });
 
   it('reports a truncated archive without throwing', async () => {

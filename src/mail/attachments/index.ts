@@ -7,6 +7,7 @@ import type { AnalysisError, AttachmentInfo, DetectedType, Link } from '../../mo
 import { collectTextLinks, LinkCollector, scanHtml } from '../body-links.js';
 import type { AnalysisLimits } from '../options.js';
 import { makeLink } from '../url.js';
+import { inspectGzip } from './gzip.js';
 import { inspectHtml } from './html.js';
 import { isLinkOnly, type LinkOnlyEvidence } from './link-only.js';
 import { inspectOffice } from './office.js';
@@ -224,6 +225,21 @@ const inspectZipPart: Inspector = async (state, info, part) => {
   return { info, links: [] };
 };
 
+const inspectGzipPart: Inspector = async (state, info, part) => {
+  const childDepth = info.depth + 1;
+  if (childDepth > state.ctx.limits.maxDepth) {
+    state.problem(info, 'limit', `archive nested deeper than ${state.ctx.limits.maxDepth} levels: not unpacked`);
+    return { info, links: [] };
+  }
+  const gzip = inspectGzip(part.content, info.filename, state.budget);
+  info.archive = { entries: 1, encryptedEntries: 0, unpackedBytes: gzip.unpackedBytes };
+  for (const error of gzip.errors) state.problem(info, 'zip', error);
+  if (gzip.member) {
+    await inspectPart(state, { filename: gzip.member.name, mimeType: '', disposition: 'attachment', content: gzip.member.content }, childDepth, info.index);
+  }
+  return { info, links: [] };
+};
+
 const inspectMessagePart: Inspector = async (state, info, part) => {
   const childDepth = info.depth + 1;
   if (childDepth > state.ctx.limits.maxDepth) {
@@ -253,6 +269,7 @@ const INSPECTORS: Partial<Record<DetectedType, Inspector>> = {
   png: inspectImagePart,
   jpeg: inspectImagePart,
   zip: inspectZipPart,
+  gzip: inspectGzipPart,
   'ooxml-word': inspectOfficePart,
   'ooxml-excel': inspectOfficePart,
   'ooxml-powerpoint': inspectOfficePart,

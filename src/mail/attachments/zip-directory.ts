@@ -160,22 +160,24 @@ export class ZipLimitError extends Error {
 /** Compressed bytes fed to the inflater at a time; deflate expands at most ~1032:1, so one push yields ≤ ~4 MB. */
 const INFLATE_STEP = 4096;
 
+interface StreamingInflater {
+  push(chunk: Uint8Array, final?: boolean): void;
+}
+
 /**
- * Unpack one member, never producing more than maxBytes: past it, ZipLimitError is thrown and the
- * partial output is dropped. Encrypted and unsupported members throw ZipFormatError.
+ * Run a streaming decompressor over `packed`, never keeping more than maxBytes of output: past
+ * it, ZipLimitError is thrown and the partial output dropped. Corrupt input throws ZipFormatError.
  */
-export function unpackMember(data: Uint8Array, entry: ZipEntry, maxBytes: number): Uint8Array {
-  if (entry.encrypted) throw new ZipFormatError(`"${entry.name}" is encrypted`);
-  const packed = memberBytes(data, entry);
-  if (entry.method === 0) {
-    if (packed.length > maxBytes) throw new ZipLimitError(`"${entry.name}" is larger than the ${maxBytes}-byte unpack budget`);
-    return packed.slice();
-  }
-  if (entry.method !== 8) throw new ZipFormatError(`"${entry.name}" uses unsupported compression method ${entry.method}`);
+export function inflateCapped(
+  packed: Uint8Array,
+  maxBytes: number,
+  makeInflater: (ondata: (chunk: Uint8Array) => void) => StreamingInflater,
+  what: string,
+): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let overflow = false;
-  const inflater = new Inflate((chunk) => {
+  const inflater = makeInflater((chunk) => {
     if (overflow) return;
     total += chunk.length;
     if (total > maxBytes) {
@@ -191,9 +193,9 @@ export function unpackMember(data: Uint8Array, entry: ZipEntry, maxBytes: number
       inflater.push(packed.subarray(at, stop), stop === packed.length);
     }
   } catch (error) {
-    throw new ZipFormatError(`"${entry.name}" is corrupt: ${(error as Error).message}`);
+    throw new ZipFormatError(`${what} is corrupt: ${(error as Error).message}`);
   }
-  if (overflow) throw new ZipLimitError(`"${entry.name}" unpacks past the ${maxBytes}-byte budget`);
+  if (overflow) throw new ZipLimitError(`${what} unpacks past the ${maxBytes}-byte budget`);
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -201,4 +203,19 @@ export function unpackMember(data: Uint8Array, entry: ZipEntry, maxBytes: number
     offset += chunk.length;
   }
   return out;
+}
+
+/**
+ * Unpack one member, never producing more than maxBytes: past it, ZipLimitError is thrown and the
+ * partial output is dropped. Encrypted and unsupported members throw ZipFormatError.
+ */
+export function unpackMember(data: Uint8Array, entry: ZipEntry, maxBytes: number): Uint8Array {
+  if (entry.encrypted) throw new ZipFormatError(`"${entry.name}" is encrypted`);
+  const packed = memberBytes(data, entry);
+  if (entry.method === 0) {
+    if (packed.length > maxBytes) throw new ZipLimitError(`"${entry.name}" is larger than the ${maxBytes}-byte unpack budget`);
+    return packed.slice();
+  }
+  if (entry.method !== 8) throw new ZipFormatError(`"${entry.name}" uses unsupported compression method ${entry.method}`);
+  return inflateCapped(packed, maxBytes, (ondata) => new Inflate(ondata), `"${entry.name}"`);
 }

@@ -26,7 +26,7 @@ export interface ZipInspection {
  * 2–20×; long runs of one byte reach the deflate ceiling of about 1032×.
  */
 export const BOMB_RATIO = 200;
-const BOMB_MIN_BYTES = 1024 * 1024;
+export const BOMB_MIN_BYTES = 1024 * 1024;
 
 export function inspectZip(
   data: Uint8Array,
