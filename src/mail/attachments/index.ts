@@ -171,7 +171,7 @@ const inspectImagePart: Inspector = async (state, info, part) => {
     const payload = readQrFromImage(part.content, info.detectedType === 'png' ? 'png' : 'jpeg', state.ctx.limits.maxImageBytes);
     if (payload) {
       info.qrCodes.push(payload);
-      const link = makeQrLink(payload, info.index);
+      const link = makeLink(payload, 'qr-image', undefined, info.index);
       if (link) links.push(link);
     }
   } catch (error) {
@@ -179,10 +179,6 @@ const inspectImagePart: Inspector = async (state, info, part) => {
   }
   return { info, links };
 };
-
-function makeQrLink(payload: string, attachmentIndex: number): Link | undefined {
-  return makeLink(payload, 'qr-image', undefined, attachmentIndex);
-}
 
 const inspectOfficePart: Inspector = async (state, info, part) => {
   const zip = inspectZip(part.content, {
