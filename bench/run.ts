@@ -1,0 +1,60 @@
+// `npm run bench`: every benchmark, one after another, printed as a readable report (and JSON with --json).
+//   npm run bench                         all sections (the store section writes 1,000,000 events per database)
+//   npm run bench -- --only scan,detect   some sections
+//   npm run bench -- --quick              smaller store and event sizes, for a fast look
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+});
+const sections = values.only ? values.only.split(',') : ['scan', 'detect', 'events', 'store'];
+const quick = values.quick ?? false;
+const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const f1 = (n: number) => n.toFixed(1);
+
+say(`Kizuki benchmarks — node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at start`);
+
+if (sections.includes('scan')) {
+  const { benchScan } = await import('./scan.js');
+  const r = await benchScan(quick ? 2000 : undefined);
+  report.scan = r;
+  say('\n== analysis (parse, authenticate, links, attachments) over ../shared/corpus ==');
+  say(`messages: ${r.messages}`);
+  say(`in-process, one core: ${Math.round(r.inProcess.perSecond)} msg/s; per message median ${f1(r.inProcess.medianMs * 1000)} µs, p99 ${f1(r.inProcess.p99Ms)} ms, max ${Math.round(r.inProcess.maxMs)} ms`);
+  say(`worker pool, 1 worker: ${Math.round(r.oneWorker.perSecond)} msg/s`);
+  say(`worker pool, ${r.allWorkers.workers} workers: ${Math.round(r.allWorkers.perSecond)} msg/s (${f1(r.allWorkers.perSecond / r.oneWorker.perSecond)}× one worker)`);
+  say(`peak RSS so far (corpus held in memory + workers): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+}
+
+if (sections.includes('detect')) {
+  const { benchDetect } = await import('./detect.js');
+  const r = await benchDetect(quick ? 2000 : undefined);
+  report.detect = r;
+  say('\n== detection (all rules, CEL) ==');
+  say(JSON.stringify(r, null, 2));
+}
+
+if (sections.includes('events')) {
+  const { benchEvents } = await import('./events.js');
+  const r = await benchEvents(quick ? 300 : 2000, quick ? 10 : 20);
+  report.events = r;
+  say('\n== takeover detectors ==');
+  say(`${r.events} synthetic events over ${r.accounts} accounts: detectors ${r.detectorEventsPerSecond} events/s; whole engine (memory sink) ${r.engineEventsPerSecond} events/s; ${Math.round(r.bytesPerTrackedAccount / 1024)} KiB per tracked account`);
+}
+
+if (sections.includes('store')) {
+  const { benchStore } = await import('./store.js');
+  const results = await benchStore(quick ? { events: 100_000, messages: 5_000, log: () => {} } : { log: () => {} });
+  report.store = results;
+  say('\n== store ==');
+  for (const r of results) {
+    say(`${r.database}: ${r.events} events at ${r.eventsPerSecond} events/s (${r.eventsPerCpuSecond} per CPU-second of Kizuki), ${r.messages} judged messages at ${r.messagesPerSecond}/s; one-event durable commit p50 ${r.singleEventCommitMs.p50} ms`);
+    for (const q of r.queries) say(`  ${q.query}: p50 ${q.p50Ms} ms, p95 ${q.p95Ms} ms`);
+  }
+}
+
+report.peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+say(`\npeak RSS of the benchmark process (all worker threads included): ${report.peakRssMiB} MiB`);
+if (values.json) say(JSON.stringify(report, null, 2));
