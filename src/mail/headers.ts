@@ -3,8 +3,9 @@
 // postal-mime decodes raw header bytes as UTF-8 only, which loses legacy-charset headers,
 // so the top-level header block is read here instead.
 import { TextDecoder } from 'node:util';
-import { addressParser, decodeWords } from 'postal-mime';
+import { addressParser } from 'postal-mime';
 import type { HeaderField, MailAddress } from '../model/analysis.js';
+import { decodeText } from './charset.js';
 
 /** A header field before RFC 2047 decoding (needed to parse addresses safely). */
 export interface RawHeaderField {
@@ -158,13 +159,72 @@ export function decodeHeaderFields(fields: RawHeaderField[]): HeaderField[] {
   return fields.map((field) => ({ key: field.key, value: decodeHeaderValue(field.raw) }));
 }
 
+function countReplacements(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) count++;
+  return count;
+}
+
+const ENCODED_WORD_RE = /=\?([^?\s]+)\?([bq])\?([^?]*)\?=/gi;
+
+function wordBytes(encoding: string, text: string): Buffer {
+  if (encoding === 'b' || encoding === 'B') return Buffer.from(text.replace(/[^a-z0-9+/]/gi, ''), 'base64');
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '_') bytes.push(0x20);
+    else if (ch === '=' && /^[0-9a-f]{2}$/i.test(text.slice(i + 1, i + 3))) {
+      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(ch.charCodeAt(0) & 0xff);
+  }
+  return Buffer.from(bytes);
+}
+
+/**
+ * RFC 2047 decoding that joins the bytes of adjacent encoded words of one charset before
+ * decoding them. Japanese mailers often cut a multi-byte character (or an ISO-2022-JP
+ * escape run) across two words, and some pad the first word's base64 in the middle; decoding
+ * each word alone would leave U+FFFD or raw JIS bytes.
+ */
 export function decodeHeaderValue(raw: string): string {
   if (!raw.includes('=?')) return raw;
-  try {
-    return decodeWords(raw);
-  } catch {
-    return raw;
+  let result = '';
+  let last = 0;
+  let pending: { charset: string; bytes: Buffer[] } | undefined;
+  const flush = (): void => {
+    if (!pending) return;
+    const charset = pending.charset.replace(/\*.*$/, '');
+    const joined = decodeText(Buffer.concat(pending.bytes), charset);
+    // Joining can also hurt: two self-contained ISO-2022-JP words meet escape-to-escape,
+    // which the decoder reports as an error. Then each word is decoded alone.
+    if (pending.bytes.length > 1 && joined.includes('\ufffd')) {
+      const separate = pending.bytes.map((bytes) => decodeText(bytes, charset)).join('');
+      result += countReplacements(separate) < countReplacements(joined) ? separate : joined;
+    } else {
+      result += joined;
+    }
+    pending = undefined;
+  };
+  ENCODED_WORD_RE.lastIndex = 0;
+  for (let match = ENCODED_WORD_RE.exec(raw); match; match = ENCODED_WORD_RE.exec(raw)) {
+    const between = raw.slice(last, match.index);
+    const charset = match[1]!.toLowerCase();
+    // whitespace between two encoded words is folding, not content
+    if (!(pending && /^[ \t\r\n]*$/.test(between) && pending.charset === charset)) {
+      if (!(pending && /^[ \t\r\n]*$/.test(between))) {
+        flush();
+        result += between;
+      } else {
+        flush();
+      }
+      pending = { charset, bytes: [] };
+    }
+    pending.bytes.push(wordBytes(match[2]!, match[3]!));
+    last = match.index + match[0].length;
   }
+  flush();
+  return result + raw.slice(last);
 }
 
 /** First value of a header (raw, not RFC 2047-decoded), '' when absent. */
