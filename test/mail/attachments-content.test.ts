@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspectAttachments } from '../../src/mail/attachments/index.js';
-import { buildDocx, buildZip, context, part, plainPng, qrJpeg, qrPng } from './attachments-fixtures.js';
+import { buildDocx, buildZip, context, part, plainPng, qrInLargePng, qrJpeg, qrPng } from './attachments-fixtures.js';
 
 describe('attachments: Office documents', () => {
   it('turns an external hyperlink relationship into a link with its visible text', async () => {
@@ -117,6 +117,12 @@ describe('attachments: QR codes in images', () => {
       context(),
     );
     assert.deepEqual(report.attachments.map((info) => info.qrCodes), [['https://inverted.example/'], ['https://clear.example/']]);
+  });
+
+  it('finds a QR code in a large picture after shrinking it for the search', async () => {
+    const photo = qrInLargePng('https://big-photo.example/q', 2400, 1600, 9, { x: 1700, y: 900 });
+    const report = await inspectAttachments([part('photo.png', photo)], context());
+    assert.deepEqual(report.attachments[0]?.qrCodes, ['https://big-photo.example/q']);
   });
 
   it('a QR code that is not a URL is kept but is no link', async () => {

@@ -153,6 +153,24 @@ export function qrPng(text: string, scale = 6, style: 'plain' | 'inverted' | 'tr
   return new Uint8Array(PNG.sync.write(png));
 }
 
+/** A large light-grey picture with a QR code drawn somewhere inside it, as in a photo or a scan. */
+export function qrInLargePng(text: string, width: number, height: number, scale: number, at: { x: number; y: number }): Uint8Array {
+  const code = qrPixels(text, scale);
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inCode = x >= at.x && y >= at.y && x < at.x + code.width && y < at.y + code.width;
+      const value = inCode ? (code.dark(x - at.x, y - at.y) ? 0 : 255) : 200 + ((x * 7 + y * 3) % 40);
+      const offset = (y * width + x) * 4;
+      png.data[offset] = value;
+      png.data[offset + 1] = value;
+      png.data[offset + 2] = value;
+      png.data[offset + 3] = 255;
+    }
+  }
+  return new Uint8Array(PNG.sync.write(png));
+}
+
 export function qrJpeg(text: string, scale = 6): Uint8Array {
   const { width, dark } = qrPixels(text, scale);
   const data = Buffer.alloc(width * width * 4);
