@@ -29,7 +29,7 @@ const MESSAGE_FIELDS: FieldSpec = {
   isAutoReply: 'bool', isMailingList: 'bool', listUnsubscribe: 'bool', bulkPrecedence: 'bool', replyToDiffers: 'bool',
   returnPathDiffers: 'bool', fileShareSubject: 'bool', bodyForm: 'bool', bodyPassword: 'bool', imageHeavy: 'bool',
   greetsByAddress: 'bool', subjectCaps: 'double', mixedScriptWords: 'int', fancyLetters: 'int', invisibleChars: 'int',
-  quotesRecipientAddress: 'bool', linksToSender: 'double',
+  quotesRecipientAddress: 'bool', linksToSender: 'double', visibleTextLength: 'int', decoratedWording: 'bool',
 };
 
 const SENDER_FIELDS: FieldSpec = {

@@ -52,7 +52,7 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   },
   documentView: {
     latin: L(
-      /\b(?:view|open|access|review|download|preview|read|retrieve) (?:the |your |this |shared |attached |secure |full |complete )*(?:document|file|pdf|invoice|statement|attachment|folder|message)s?\b/,
+      /\b(?:view|open|access|review|download|preview|retrieve) (?:the |your |this |shared |attached |secure |full |complete )*(?:document|file|pdf|invoice|statement|attachment|folder)s?\b/,
       /\bclick (?:here|below|the (?:link|button)) to (?:view|open|access|download|review|read)\b/,
       /\b(?:visualizar|abrir|acessar|baixar|ver) (?:o |a |os |as |seu |sua )?(?:documento|arquivo|fatura|boleto|nota fiscal|comprovante|pdf)s?\b/,
       /\b(?:ver|abrir|descargar|acceder al?) (?:el |la |su )?(?:documento|archivo|factura)s?\b/,
@@ -125,7 +125,7 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   },
   esign: {
     latin: L(
-      /\b(?:review and sign|please (?:review and )?sign|sign (?:the |this |your )?(?:document|agreement|contract)|e-?sign(?:ature|ed)?|electronic(?:ally)? sign(?:ature|ed)?|digital(?:ly)? sign(?:ature|ed)?|completed: |awaiting your signature|ready for (?:your )?signature)\b/,
+      /\b(?:review and sign|please (?:review and )?sign|sign (?:the |this |your )?(?:document|agreement|contract)|awaiting your (?:e-?)?signature|ready for (?:your )?(?:e-?)?signature|(?:document|envelope)s? (?:sent|ready) for (?:your )?(?:e-?)?signature|docusign envelope)\b/,
       /\b(?:assinatura (?:eletronica|digital)|assinar (?:o )?(?:documento|contrato)|firma (?:electronica|digital)|firmar (?:el )?(?:documento|contrato)|signature electronique)\b/,
     ),
     ja: L(/電子署名|電子契約|署名(?:を|して|が)|ご署名/),

@@ -106,6 +106,10 @@ export interface MessageView {
   quotesRecipientAddress: boolean;
   /** share of web links that go to the sender's own registrable domain (0..1; 1 when there are no links) */
   linksToSender: number;
+  /** characters of visible body text once web addresses are taken out */
+  visibleTextLength: number;
+  /** subject or sender name written with '_', '#' or '*' in place of spaces or as wrapping ('_50%_Off_Sale_', '#Casino#') */
+  decoratedWording: boolean;
 }
 
 export interface SenderView {
@@ -310,6 +314,8 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
     invisibleChars: countInvisible(rawLead),
     quotesRecipientAddress: recipientAddresses.some((r) => opening.includes(r)),
     linksToSender: webLinks.length ? webLinks.filter((l) => l.sameAsSender).length / webLinks.length : 1,
+    visibleTextLength: bodyText.replace(/<?\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ').replace(/\s+/g, ' ').trim().length,
+    decoratedWording: isDecorated(analysis.subject) || isDecorated(analysis.from.name),
   };
 
   const sender: SenderView = {
@@ -359,6 +365,14 @@ const FREEMAIL = new Set([
   'proton.me', 'zoho.com', 'qq.com', '163.com', '126.com', 'uol.com.br', 'bol.com.br', 'terra.com.br', 'ig.com.br', 'hotmail.com.br',
   'yahoo.com.br', 'outlook.jp', 'docomo.ne.jp', 'ezweb.ne.jp', 'softbank.ne.jp', 'i.softbank.jp', 'tutanota.com', 'hushmail.com',
 ]);
+
+/** '_Confirm_Your_Reward_', '#Home_Security#', '*SALE*': separators or wrappers that keep filters from seeing words. */
+function isDecorated(text: string): boolean {
+  const t = text.trim();
+  if (t.length < 6) return false;
+  if (/^[#*_].*[#*_]$/.test(t) && /\p{L}{3}/u.test(t)) return true;
+  return !t.includes(' ') && (t.match(/_/g)?.length ?? 0) >= 3;
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -268,6 +268,15 @@ async function main(): Promise<void> {
   });
 
   write({
+    file: 'image-only-offer.eml',
+    from: ['#Reward_Centre#', 'kizuki.sample.rewards@gmail.com'],
+    subject: '_Please_Confirm_Your_Reward_',
+    date: 'Tue, 12 Dec 2023 18:00:00 +0000',
+    auth: 'none',
+    html: '<p><a href="https://tinyurl.com/kizuki-sample"><img src="https://i.imgur.com/kizukiSample.png" alt=""></a></p>',
+  });
+
+  write({
     file: 'partner-hello.eml',
     from: ['Greg Ostrander', 'greg.ostrander@halvorsen-imaging.com'],
     subject: 'Trade show dates',

@@ -1,7 +1,7 @@
 // `kizuki eval`: judge labelled mail and report precision, recall, F1, false-positive rate, a confusion
 // matrix, per-rule hits, the worst misses and false alarms.
 import { createReadStream, existsSync } from 'node:fs';
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../../config.js';
@@ -9,6 +9,7 @@ import { type LabelledFile, readLabelledFolders, readLabels } from '../../detect
 import { loadDetector } from '../../detect/detector.js';
 import { evaluate, formatReport } from '../../detect/evaluation.js';
 import { type AnalysedItem, judgeInOrder } from '../../detect/replay.js';
+import { DEFAULT_TRAINING, foldOf, MODEL_CLASSES, messageTokens, trainModel } from '../../detect/text-model.js';
 import { DEFAULT_LIMITS } from '../../mail/options.js';
 import type { Analysis } from '../../model/analysis.js';
 import { createAnalysisPool } from '../../scan/pool.js';
@@ -24,6 +25,9 @@ interface EvalCliOptions {
   trustHost?: string[];
   rules?: string[];
   progress?: boolean;
+  holdout?: boolean;
+  model?: boolean;
+  trainModel?: string;
 }
 
 export function register(program: Command): void {
@@ -41,6 +45,9 @@ export function register(program: Command): void {
     .option('--trust-host <host...>', 'authserv-id whose Authentication-Results are trusted')
     .option('--rules <dir...>', 'extra rule folders')
     .option('--no-progress', 'no progress lines on standard error')
+    .option('--holdout', 'judge only the fifth of the files the text model was not trained on')
+    .option('--no-model', 'leave the text model out: rules only')
+    .option('--train-model <file>', 'train the text model on the files outside the held-out fifth and write it to this file')
     .action(async (folders: string[], options: EvalCliOptions) => {
       process.exitCode = await runEval(folders, options);
     });
@@ -68,14 +75,25 @@ export async function runEval(folders: string[], options: EvalCliOptions): Promi
     console.error(`kizuki eval: ${(error as Error).message}`);
     return 2;
   }
+  if (options.holdout) files.splice(0, files.length, ...files.filter((f) => foldOf(f.path) === 0));
   const detector = await loadDetector({
     ruleDirs: [...config.detection.ruleDirs, ...(options.rules ?? [])],
     orgDomains,
     knownContactDomains: config.detection.knownContactDomains,
     allow: config.detection.allow,
     block: config.detection.block,
+    useTextModel: options.model !== false,
   });
   const items = await analyseAll(files, { ...options, orgDomains, trustedHosts, workers: options.workers ?? config.scan.workers });
+  if (options.trainModel) {
+    const documents = items
+      .filter((i) => i.analysis && foldOf(i.path) !== 0 && (MODEL_CLASSES as readonly string[]).includes(i.label))
+      .map((i) => ({ label: i.label, tokens: messageTokens(i.analysis as Analysis) }));
+    const model = trainModel(documents, { ...DEFAULT_TRAINING, trainedOn: `${documents.length} messages (${options.labels ?? folders.join(' ')}, folds 1-4 of 5)` });
+    await writeFile(options.trainModel, `${JSON.stringify(model)}\n`);
+    console.log(`text model written to ${options.trainModel}: ${Object.keys(model.weights).length} tokens from ${documents.length} messages`);
+    return 0;
+  }
   const report = evaluate(judgeInOrder(detector, items), options.top ?? 15);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return 0;
