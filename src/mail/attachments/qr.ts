@@ -41,7 +41,12 @@ export function pngSize(data: Uint8Array): { width: number; height: number } | u
 export function jpegSize(data: Uint8Array): { width: number; height: number } | undefined {
   let at = 2;
   while (at + 9 < data.length) {
-    if (data[at] !== 0xff) return undefined;
+    if (data[at] !== 0xff) {
+      // a segment length that lies (common in old mail) — resynchronise on the next marker
+      at = data.indexOf(0xff, at);
+      if (at < 0) return undefined;
+      continue;
+    }
     const marker = data[at + 1]!;
     if (marker === 0xff) {
       at++;
