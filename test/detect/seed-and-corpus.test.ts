@@ -1,0 +1,66 @@
+// The 2017 seed samples judged as samples/seed-2017/expected.json says, and the development corpus judged
+// no worse than the floors measured when this test was written (on the fifth the text model never saw).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readLabels } from '../../src/detect/corpus.js';
+import { evaluate } from '../../src/detect/evaluation.js';
+import { loadDetector } from '../../src/detect/index.js';
+import { type AnalysedItem, judgeInOrder } from '../../src/detect/replay.js';
+import { foldOf } from '../../src/detect/text-model.js';
+import { analyse } from '../../src/mail/analyse.js';
+import { defaultAnalyseOptions } from '../../src/mail/options.js';
+import { corpusAvailable, corpusDir, repoRoot } from '../support/cli.js';
+
+interface Expected {
+  orgDomains: string[];
+  trustedHosts: string[];
+  samples: Array<{ file: string; verdict: string }>;
+}
+
+/**
+ * 05-bounce.eml carries the returned lure only as a text/rfc822-headers part, which the Analysis does not
+ * expose yet: its verdict is a known gap (the takeover engine reads the same bounce from the events side).
+ */
+const KNOWN_GAPS = new Set(['05-bounce.eml']);
+
+describe('detect: the 2017 seed samples', () => {
+  const seedDir = join(repoRoot, 'samples', 'seed-2017');
+  const expected = JSON.parse(readFileSync(join(seedDir, 'expected.json'), 'utf8')) as Expected;
+  for (const sample of expected.samples) {
+    it(`${sample.file} is ${sample.verdict}`, { todo: KNOWN_GAPS.has(sample.file) ? 'returned headers are not in the Analysis yet' : undefined }, async () => {
+      const detector = await loadDetector({ ruleDirs: [], orgDomains: expected.orgDomains });
+      const options = defaultAnalyseOptions({ orgDomains: expected.orgDomains, auth: { mode: 'headers', trustedHosts: expected.trustedHosts } });
+      const analysis = await analyse(new Uint8Array(readFileSync(join(seedDir, sample.file))), options);
+      const verdict = detector.judge(analysis);
+      assert.equal(verdict.verdict, sample.verdict, verdict.reasons.map((r) => r.ruleId).join(' '));
+    });
+  }
+});
+
+describe('detect: development corpus (held-out fifth)', () => {
+  it('reaches the measured floors for phishing recall and the ham false-positive ceiling', async (t) => {
+    if (!corpusAvailable(t)) return;
+    const labels = (await readLabels(join(corpusDir, 'labels.tsv'))).filter((l) => foldOf(l.path) === 0);
+    const options = defaultAnalyseOptions();
+    const items: AnalysedItem[] = [];
+    for (const entry of labels) {
+      try {
+        items.push({ path: entry.path, label: entry.label, date: entry.date, analysis: await analyse(new Uint8Array(readFileSync(entry.file)), options) });
+      } catch (error) {
+        items.push({ path: entry.path, label: entry.label, date: entry.date, error: (error as Error).message });
+      }
+    }
+    const detector = await loadDetector({ ruleDirs: [], orgDomains: [] });
+    const report = evaluate(judgeInOrder(detector, items));
+    assert.ok(items.length > 1500, `${items.length} held-out messages`);
+    // floors measured on this fifth (2026-11-27): recall 89.99 %, ham not clean 1.14 %, spam caught 78.8 %
+    assert.ok(report.headline.phishingRecall >= 0.88, `phishing recall ${report.headline.phishingRecall}`);
+    assert.ok(report.headline.hamFalsePositiveRate <= 0.015, `ham false-positive rate ${report.headline.hamFalsePositiveRate}`);
+    assert.ok(report.headline.spamCaught >= 0.75, `spam caught ${report.headline.spamCaught}`);
+    // bounces are not threats: most stay clean
+    const bounces = report.confusion.bounce;
+    if (bounces) assert.ok(bounces.clean / (bounces.clean + bounces.suspicious + bounces.malicious + bounces.spam) >= 0.9);
+  });
+});
