@@ -61,6 +61,14 @@ describe('attachments: HTML and SVG', () => {
     ]);
   });
 
+  it('an anchor left open ends where the next one starts', async () => {
+    const report = await inspectAttachments([part('open.html', '<html><body><a href="https://one.example/">first<a href="https://two.example/">second</a></body></html>')], context());
+    assert.deepEqual(report.links.map((link) => [link.url, link.text]), [
+      ['https://one.example/', 'first'],
+      ['https://two.example/', 'second'],
+    ]);
+  });
+
   it('follows meta refresh and script redirects', async () => {
     const refresh = '<html><head><meta http-equiv="refresh" content="0; url=https://land.example.net/x"></head><body>Loading…</body></html>';
     const script = '<html><body><script>window.location.href = "https://jump.example.org/r?id=5";</script></body></html>';

@@ -55,6 +55,8 @@ describe('attachments: sniffing by content', () => {
     ];
     for (const [text, expected] of cases) assert.equal(detectType(strToU8(text)), expected, `expected ${expected} for ${text.slice(0, 30)}`);
     assert.equal(detectType(strToU8('Subject: hi\n\nshort'), 'message/rfc822'), 'message');
+    assert.equal(detectType(new Uint8Array([0x46, 0x72, 0x6f, 0x6d, 0x3a, 0x20, 0, 0, 1, 2]), 'message/rfc822'), 'message', 'binary bytes inside an attached message');
+    assert.equal(detectType(strToU8('%PDF-1.4 pretending'), 'message/rfc822'), 'pdf', 'the declared type never overrides magic bytes');
     assert.equal(detectType(new Uint8Array(0)), 'unknown');
     assert.equal(detectType(new Uint8Array([0, 1, 2, 3, 0, 0, 9, 200])), 'unknown');
   });

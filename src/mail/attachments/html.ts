@@ -82,7 +82,11 @@ export function inspectHtml(markup: string, options: { xml: boolean; attachmentI
         if (tag === 'a' || tag === 'area') {
           const href = attr('href') ?? attributes['xlink:href'];
           if (href) {
-            if (tag === 'a') anchor = { href, text: '' };
+            if (tag === 'a') {
+              // an unclosed anchor ends where the next one starts
+              if (anchor) addLink(anchor.href, anchor.text);
+              anchor = { href, text: '' };
+            }
             else addLink(href, attr('alt'));
           }
         }

@@ -116,9 +116,13 @@ function looksLikeText(head: string): boolean {
   return control / head.length < 0.05;
 }
 
-/** Detected type by content alone (the declared MIME type only settles message/rfc822 text). */
+/** Detected type by content alone (the declared MIME type only settles what an attached message is). */
 export function detectType(data: Uint8Array, mimeType = ''): DetectedType {
-  return binaryType(data) ?? textType(data, mimeType) ?? 'unknown';
+  const found = binaryType(data) ?? textType(data, mimeType);
+  if (found) return found;
+  // an attached message may carry raw 8-bit or binary parts that make its head look binary
+  if (data.length > 0 && /^message\/(?:rfc822|global)$/i.test(mimeType)) return 'message';
+  return 'unknown';
 }
 
 const SCRIPT_EXTENSIONS = ['js', 'jse', 'vbs', 'vbe', 'wsf', 'wsh', 'hta', 'ps1', 'psm1', 'bat', 'cmd', 'sh', 'py', 'lnk', 'scr'];
