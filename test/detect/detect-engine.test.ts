@@ -98,12 +98,11 @@ describe('detect: sender history', () => {
 
   it('a partner who always sends PDFs with links does not trigger the first-PDF reason', async () => {
     const detector = await loadDetector(options);
-    let profile: SenderProfile | undefined;
     const quote = analysisOf({
       attachments: [{ ...linkOnlyPdf('Quotation.pdf'), linkOnly: false, pdf: { pages: 3, links: 1, encrypted: false, hasJavascript: false, hasForm: false, textChars: 4000, images: 1 } }],
       links: [{ url: `https://www.${PARTNER}/`, foundIn: 'pdf-annotation', attachmentIndex: 0 }],
     });
-    profile = updateProfile(profile, quote, detector.judge(quote));
+    const profile = updateProfile(undefined, quote, detector.judge(quote));
     const verdict = detector.judge(partnerLure(), profile);
     assert.ok(!verdict.reasons.some((r) => r.ruleId === 'profile.known-sender-new-pdf-link'));
     assert.equal(verdict.verdict, 'malicious', 'content rules alone still catch the lure');
