@@ -4,6 +4,7 @@ import { inspectAttachments } from '../../src/mail/attachments/index.js';
 import { inspectPdf } from '../../src/mail/attachments/pdf.js';
 import { scanPdfBytes } from '../../src/mail/attachments/pdf-raw.js';
 import { DEFAULT_LIMITS } from '../../src/mail/options.js';
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { buildEncryptedPdf, buildHugePdf, buildPdf, context, part, qrPng } from './attachments-fixtures.js';
 
 const pdfOptions = { attachmentIndex: 0, limits: DEFAULT_LIMITS, deadline: Number.MAX_SAFE_INTEGER, now: Date.now };
@@ -85,6 +86,27 @@ describe('attachments: PDF', () => {
     assert.equal(report.attachments[0]?.linkOnly, true, 'a short PDF whose QR code is a URL is a link carrier');
   });
 
+  it('finds where an embedded form submits its fields', async () => {
+    const pdf = await PDFDocument.create();
+    const page = pdf.addPage([595, 842]);
+    const widget = pdf.context.obj({
+      Type: 'Annot',
+      Subtype: 'Widget',
+      FT: 'Btn',
+      Ff: 65536,
+      T: PDFString.of('send'),
+      Rect: [100, 100, 200, 130],
+      A: { S: 'SubmitForm', F: { FS: 'URL', F: PDFString.of('https://harvest.example.net/login.php') }, Flags: 4 },
+    });
+    const reference = pdf.context.register(widget);
+    page.node.set(PDFName.of('Annots'), pdf.context.obj([reference]));
+    pdf.catalog.set(PDFName.of('AcroForm'), pdf.context.obj({ Fields: [reference] }));
+    const bytes = await pdf.save({ useObjectStreams: false });
+    const result = await inspectPdf(bytes, pdfOptions);
+    assert.equal(result.facts.hasForm, true);
+    assert.deepEqual(result.links.map((link) => [link.url, link.foundIn]), [['https://harvest.example.net/login.php', 'pdf-annotation']]);
+  });
+
   it('handles a 50 MB PDF within limits: not opened, raw bytes scanned, limit noted', async () => {
     const pdf = await buildHugePdf(50, 'https://big.example.com/x');
     assert.ok(pdf.byteLength > 50 * 1024 * 1024);
@@ -115,11 +137,13 @@ describe('attachments: PDF', () => {
       '%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n2 0 obj << /Type/Pages >> endobj\n' +
         '3 0 obj << /S /URI /URI (https://a.example/p\\(1\\)) >> endobj\n' +
         `4 0 obj << /S /URI /URI <${Buffer.from('https://b.example/').toString('hex')}> >> endobj\n` +
-        '5 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> /AcroForm 6 0 R >> endobj\n',
+        '5 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> /AcroForm 6 0 R >> endobj\n' +
+        '7 0 obj << /Type /Annot /Subtype /Widget /A << /S /SubmitForm /F << /FS /URL /F (https://harvest.example/p.php) >> /Flags 4 >> >> endobj\n',
       'latin1',
     );
     const facts = scanPdfBytes(raw, 10);
     assert.deepEqual(facts.uris, ['https://a.example/p(1)', 'https://b.example/']);
+    assert.deepEqual(facts.submitTargets, ['https://harvest.example/p.php']);
     assert.equal(facts.pageObjects, 1);
     assert.equal(facts.hasJavascript, true);
     assert.equal(facts.hasOpenAction, true);

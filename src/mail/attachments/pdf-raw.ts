@@ -4,6 +4,8 @@
 export interface RawPdfFacts {
   /** /URI action targets written as plain or hex strings */
   uris: string[];
+  /** where /SubmitForm actions send the form (a credential form posting out), when readable */
+  submitTargets: string[];
   /** a trailer /Encrypt entry: the file is encrypted (maybe with an empty user password) */
   encrypted: boolean;
   hasJavascript: boolean;
@@ -107,6 +109,30 @@ function readUris(bytes: Buffer, maxUris: number): string[] {
 }
 
 /** How many times the name `key` is followed by the name `value` ('/Type /Page', '/Subtype /Image'). */
+/** How far around a /SubmitForm name its action dictionary's /F entry is looked for. */
+const SUBMIT_WINDOW = 600;
+
+/** The /F targets of /SubmitForm actions: a URL string or a URL file specification's /F. */
+function readSubmitTargets(bytes: Buffer, max: number): string[] {
+  const targets = new Set<string>();
+  for (const at of nameOffsets(bytes, '/SubmitForm')) {
+    if (targets.size >= max) break;
+    const start = Math.max(0, at - SUBMIT_WINDOW);
+    const window = bytes.subarray(start, Math.min(bytes.length, at + SUBMIT_WINDOW));
+    for (const fAt of nameOffsets(window, '/F')) {
+      const valueAt = skipWhitespace(window, fAt + 2);
+      const opener = window[valueAt];
+      const value = opener === 0x28 ? readLiteralString(window, valueAt) : opener === 0x3c && window[valueAt + 1] !== 0x3c ? readHexString(window, valueAt) : undefined;
+      const target = value === undefined ? '' : decodePdfString(value).trim();
+      if (/^(?:https?|ftp):\/\//i.test(target)) {
+        targets.add(target);
+        break;
+      }
+    }
+  }
+  return [...targets];
+}
+
 function countNamePairs(bytes: Buffer, key: string, value: string): number {
   let count = 0;
   for (const at of nameOffsets(bytes, key)) {
@@ -124,10 +150,11 @@ export function scanPdfBytes(data: Uint8Array, maxUris: number): RawPdfFacts {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return {
     uris: readUris(bytes, maxUris),
+    submitTargets: readSubmitTargets(bytes, maxUris),
     encrypted: hasName(bytes, '/Encrypt'),
     hasJavascript: hasName(bytes, '/JavaScript') || hasName(bytes, '/JS'),
     hasOpenAction: hasName(bytes, '/OpenAction'),
-    hasForm: hasName(bytes, '/AcroForm'),
+    hasForm: hasName(bytes, '/AcroForm') || hasName(bytes, '/SubmitForm'),
     pageObjects: countNamePairs(bytes, '/Type', '/Page'),
     imageObjects: countNamePairs(bytes, '/Subtype', '/Image'),
   };

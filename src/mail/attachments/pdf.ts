@@ -227,7 +227,9 @@ export async function inspectPdf(data: Uint8Array, given: PdfOptions): Promise<P
     images: raw.imageObjects,
   };
   const addRawUris = () => {
-    if (!facts.encrypted) for (const uri of raw.uris) collector.add(uri, 'pdf-annotation');
+    if (facts.encrypted) return;
+    for (const uri of raw.uris) collector.add(uri, 'pdf-annotation');
+    for (const target of raw.submitTargets) collector.add(target, 'pdf-annotation');
   };
   const finish = (): PdfInspection => {
     facts.links = collector.externalLinkCount();
@@ -251,6 +253,8 @@ export async function inspectPdf(data: Uint8Array, given: PdfOptions): Promise<P
   try {
     task = await openPdf(data);
     await readDocument(task, collector, facts, options);
+    // pdf.js does not report where a form is submitted; the raw bytes do, when not compressed
+    if (!facts.encrypted) for (const target of raw.submitTargets) collector.add(target, 'pdf-annotation');
   } catch (error) {
     if (isPasswordError(error)) {
       facts.encrypted = true;
