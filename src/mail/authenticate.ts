@@ -276,12 +276,24 @@ export interface AuthenticationOutcome {
 /** The one entry point analyse() calls; never throws. */
 export async function authenticateMessage(input: VerifyInput & { headers: HeaderField[] }, options: AuthOptions): Promise<AuthenticationOutcome> {
   try {
-    if (options.mode === 'verify') return { auth: await verifyAuthentication(input, options), errors: [] };
+    if (options.mode === 'verify') return { auth: await withTimeout(verifyAuthentication(input, options), VERIFY_TIMEOUT_MS), errors: [] };
     if (options.mode === 'headers') return { auth: summariseTrustedHeaders(input.headers, options.trustedHosts, input.fromDomain), errors: [] };
     return { auth: noAuthentication(), errors: [] };
   } catch (error) {
     return { auth: noAuthentication(), errors: [{ stage: 'auth', message: errorMessage(error) }] };
   }
+}
+
+/** A stuck DNS server must not hold a message forever: past this, the checks count as not done. */
+const VERIFY_TIMEOUT_MS = 20_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`authentication checks took longer than ${ms / 1000} s (DNS)`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function errorMessage(error: unknown): string {

@@ -95,6 +95,8 @@ function decodeLine(bytes: Uint8Array, start: number, end: number, fallbackChars
   }
 }
 
+/** A field name is printable ASCII without spaces or colons. */
+const FIELD_NAME_RE = /^[\x21-\x39\x3b-\x7e]+$/;
 const CHARSET_PARAM_RE = /^content-type:[^\n]*?charset\s*=\s*"?([a-z0-9_.:-]+)/im;
 
 /** Splits the header block into unfolded fields. */
@@ -104,7 +106,8 @@ export function readRawHeaders(bytes: Uint8Array, bounds: HeaderBounds, maxField
   if (headerEnd === 0) return { fields, truncated: false };
 
   let fallbackCharset = '';
-  if (!isAscii(bytes, 0, headerEnd)) {
+  const ascii = isAscii(bytes, 0, headerEnd);
+  if (!ascii) {
     const declared = CHARSET_PARAM_RE.exec(latin1(bytes, 0, headerEnd))?.[1]?.toLowerCase() ?? '';
     if (declared && declared !== 'utf-8' && declared !== 'utf8' && declared !== 'us-ascii') fallbackCharset = declared;
   }
@@ -116,6 +119,31 @@ export function readRawHeaders(bytes: Uint8Array, bounds: HeaderBounds, maxField
     fields.push({ key: current.key, raw: current.parts.length === 1 ? current.parts[0]! : current.parts.join('') });
     current = undefined;
   };
+
+  // Most header blocks are plain ASCII: read them as one string and split it.
+  if (ascii && bytes.subarray(0, headerEnd).indexOf(ESC) < 0) {
+    for (const line of latin1(bytes, 0, headerEnd).split('\n')) {
+      const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (text === '') continue;
+      const first = text.charCodeAt(0);
+      if (first === 0x20 || first === 0x09) {
+        current?.parts.push(text);
+        continue;
+      }
+      flush();
+      const colon = text.indexOf(':');
+      if (colon > 0 && FIELD_NAME_RE.test(text.slice(0, colon))) {
+        if (fields.length >= maxFields) {
+          truncated = true;
+          break;
+        }
+        current = { key: text.slice(0, colon).toLowerCase(), parts: [trimStart(text.slice(colon + 1))] };
+      }
+    }
+    flush();
+    for (const field of fields) field.raw = field.raw.trim();
+    return { fields, truncated };
+  }
 
   let lineStart = 0;
   while (lineStart < headerEnd) {
@@ -133,7 +161,7 @@ export function readRawHeaders(bytes: Uint8Array, bounds: HeaderBounds, maxField
       const colon = line.indexOf(':');
       // A field name is printable ASCII without spaces; anything else (an mbox 'From ' line,
       // garbage) is not a header and is skipped.
-      if (colon > 0 && /^[\x21-\x39\x3b-\x7e]+$/.test(line.slice(0, colon))) {
+      if (colon > 0 && FIELD_NAME_RE.test(line.slice(0, colon))) {
         if (fields.length >= maxFields) {
           truncated = true;
           break;

@@ -24,7 +24,7 @@ for (const [language, words] of Object.entries(STOP_WORDS) as Array<[keyof typeo
 }
 
 /** Characters looked at; a body's opening is enough to tell its language. */
-const SAMPLE_CHARS = 4000;
+const SAMPLE_CHARS = 2000;
 const WORD_RE = /[a-zà-öø-ÿ]+/g;
 
 export function guessLanguage(text: string): LanguageGuess {

@@ -13,41 +13,34 @@ interface Clause {
   text: string;
 }
 
+const TOKEN_RE = /[()]|[^\s()]+/g;
+
 /** Splits "from X (c) by Y with Z; date" into its clauses, ignoring keywords inside comments. */
 function splitClauses(value: string): Partial<Record<ClauseName, Clause>> {
   const clauses: Partial<Record<ClauseName, Clause>> = {};
   let current: Clause | undefined;
+  let currentStart = 0;
   let depth = 0;
-  let word = '';
-  let chunkStart = 0;
-  const endWord = (end: number): void => {
-    if (!word) return;
-    const lower = word.toLowerCase();
-    if (depth === 0 && CLAUSE_WORDS.has(lower) && !clauses[lower as ClauseName]) {
-      if (current) current.text = current.text + value.slice(chunkStart, end - word.length);
-      current = { words: [], text: '' };
-      clauses[lower as ClauseName] = current;
-      chunkStart = end;
-    } else if (current && depth === 0) {
-      current.words.push(word);
-    }
-    word = '';
-  };
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
-    if (ch === '(') {
-      endWord(i);
+  TOKEN_RE.lastIndex = 0;
+  for (let match = TOKEN_RE.exec(value); match; match = TOKEN_RE.exec(value)) {
+    const token = match[0];
+    if (token === '(') {
       depth++;
-    } else if (ch === ')') {
+    } else if (token === ')') {
       if (depth > 0) depth--;
-    } else if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') {
-      if (depth === 0) endWord(i);
     } else if (depth === 0) {
-      word += ch;
+      const lower = token.length <= 4 ? token.toLowerCase() : '';
+      if (lower && CLAUSE_WORDS.has(lower) && !clauses[lower as ClauseName]) {
+        if (current) current.text = value.slice(currentStart, match.index);
+        current = { words: [], text: '' };
+        clauses[lower as ClauseName] = current;
+        currentStart = match.index + token.length;
+      } else if (current) {
+        current.words.push(token);
+      }
     }
   }
-  endWord(value.length);
-  if (current) current.text += value.slice(chunkStart);
+  if (current) current.text = value.slice(currentStart);
   return clauses;
 }
 
