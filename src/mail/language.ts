@@ -25,6 +25,8 @@ for (const [language, words] of Object.entries(STOP_WORDS) as Array<[keyof typeo
 
 /** Characters looked at; a body's opening is enough to tell its language. */
 const SAMPLE_CHARS = 2000;
+/** Characters whose words are counted; a few hundred words are plenty. */
+const WORD_SAMPLE_CHARS = 1200;
 const WORD_RE = /[a-zà-öø-ÿ]+/g;
 
 export function guessLanguage(text: string): LanguageGuess {
@@ -52,7 +54,8 @@ export function guessLanguage(text: string): LanguageGuess {
 
   const scores = { en: 0, pt: 0, es: 0, de: 0, fr: 0, it: 0, nl: 0 };
   let words = 0;
-  for (const match of sample.toLowerCase().matchAll(WORD_RE)) {
+  const wordSample = sample.length > WORD_SAMPLE_CHARS ? sample.slice(0, WORD_SAMPLE_CHARS) : sample;
+  for (const match of wordSample.toLowerCase().matchAll(WORD_RE)) {
     words++;
     const languages = WORD_LANGUAGES.get(match[0]);
     if (!languages) continue;
