@@ -20,8 +20,13 @@ function readBodies(message: Pick<ParsedMessage, 'text' | 'html'>, collector: Li
   let derivedText = '';
   if (message.html) derivedText = scanHtml(message.html, collector, maxChars).text;
   if (message.text) collectTextLinks(message.text, collector);
+  // A near-empty text/plain beside a real HTML body ("view this mail in HTML") says nothing:
+  // the HTML's text is what the reader sees.
+  if (message.text.trim().length < NEAR_EMPTY_TEXT && derivedText.length > message.text.length) return derivedText;
   return message.text || derivedText;
 }
+
+const NEAR_EMPTY_TEXT = 40;
 
 function emptyParsedMessage(errors: AnalysisError[]): ParsedMessage {
   return {

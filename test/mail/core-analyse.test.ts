@@ -85,6 +85,25 @@ describe('analyse()', () => {
     assert.equal(analysis.facts.language, 'en');
   });
 
+  it('takes the HTML text when the text/plain part is only a placeholder', async () => {
+    const raw = lf(
+      'From: a@b.example',
+      'Content-Type: multipart/alternative; boundary="A"',
+      '',
+      '--A',
+      'Content-Type: text/plain',
+      '',
+      'Enable HTML.',
+      '--A',
+      'Content-Type: text/html',
+      '',
+      '<p>Your mailbox is full. Sign in to keep receiving mail.</p>',
+      '--A--',
+    );
+    const analysis = await analyse(raw, testOptions());
+    assert.equal(analysis.text, 'Your mailbox is full. Sign in to keep receiving mail.');
+  });
+
   it('keeps the link limit and says so', async () => {
     const urls = Array.from({ length: 30 }, (_, i) => `https://site${i}.example/`).join(' ');
     const analysis = await analyse(lf('From: a@b.example', '', urls), testOptions({ limits: { ...testOptions().limits, maxLinks: 10 } }));
