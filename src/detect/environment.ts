@@ -40,7 +40,7 @@ const SENDER_FIELDS: FieldSpec = {
 
 const AUTH_FIELDS: FieldSpec = { checked: 'bool', spf: 'string', dkim: 'string', dkimAligned: 'bool', dmarc: 'string', pass: 'bool', fail: 'bool' };
 const LURE_FIELDS: FieldSpec = Object.fromEntries(LURE_KINDS.map((k) => [k, 'bool']));
-const MODEL_FIELDS: FieldSpec = { available: 'bool', ham: 'double', phishing: 'double', spam: 'double', unwanted: 'double' };
+const MODEL_FIELDS: FieldSpec = { available: 'bool', unwanted: 'double' };
 const BRAND_FIELDS: FieldSpec = { named: 'list<string>', offBrand: 'list<string>' };
 const PROFILE_FIELDS: FieldSpec = {
   known: 'bool', firstContact: 'bool', messageCount: 'int', daysSinceLast: 'double', flagged: 'int', withAttachments: 'int',
@@ -116,7 +116,7 @@ export const ENVIRONMENT_DOC: Array<[string, string]> = [
   ['links', `list of links (body and attachments): ${Object.keys(LINK_FIELDS).join(', ')}`],
   ['attachments', `list of attachments: ${Object.keys(ATTACHMENT_FIELDS).join(', ')}`],
   ['profile', `sender history: ${Object.keys(PROFILE_FIELDS).join(', ')}`],
-  ['model', `text model (rules/data/text-model.json): ${Object.keys(MODEL_FIELDS).join(', ')} — probabilities 0..1`],
+  ['model', `text model (rules/data/text-model.json): ${Object.keys(MODEL_FIELDS).join(', ')} — unwanted is the probability (0..1) that the mail is phishing, scam or spam`],
   ['profile.newAttachmentType(t)', 'a known sender who never sent an attachment of type t before'],
   ['profile.newLinkDomain(d)', 'a known sender who never linked to domain d before'],
   ['profile.newLanguage(l)', 'a known sender (3+ messages) who never wrote in language l before'],

@@ -1,12 +1,13 @@
-// A small naive Bayes model over the words of a message (subject + body), trained on the development corpus
-// and shipped as rules/data/text-model.json. It only adds points through the model.* rules; it never
-// removes any. Training keeps one fifth of the corpus out (by a hash of the path) so its effect can be
-// measured on mail it never saw.
+// A small text model over the words and shape of a message, trained on the development corpus and shipped
+// as rules/data/text-model.json: logistic regression (legitimate vs unwanted) over a vocabulary chosen by a
+// naive-Bayes ranking. It only adds points through the model.* rules; it never removes any. Training keeps
+// one fifth of the corpus out (by a hash of the path) so its effect can be measured on mail it never saw.
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../model/analysis.js';
 import { foldDiacritics, htmlToText, normaliseText } from './text.js';
 
 export const MODEL_SCHEMA = 'kizuki.text-model/1';
+/** corpus labels the model learns from: ham is legitimate, the others are unwanted */
 export const MODEL_CLASSES = ['ham', 'phishing', 'spam'] as const;
 export type ModelClass = (typeof MODEL_CLASSES)[number];
 
@@ -14,16 +15,27 @@ export interface TextModel {
   schema: typeof MODEL_SCHEMA;
   /** what it was trained on, for the record */
   trainedOn: string;
-  classes: ModelClass[];
-  /** log prior per class */
+  /** output classes, e.g. ['ham', 'unwanted'] */
+  classes: string[];
+  /** bias per class */
   priors: number[];
-  /** token → log P(token present | class) − log P(token present | all), clipped, one number per class */
+  /** token → weight per class; a message's class score is its bias plus the weights of its distinct tokens */
   weights: Record<string, number[]>;
-  /** divide the summed log-likelihoods by this before turning them into probabilities (tempers over-confidence) */
+  /** divide the summed scores by this before turning them into probabilities */
   temperature: number;
+  /**
+   * body languages with enough legitimate training mail; on other languages the model abstains, so that it
+   * never learns "German means phishing" from a corpus whose legitimate mail is English
+   */
+  languages?: string[];
+  /**
+   * for languages outside `languages`: a model over the shape of the mail only (link and sender domains,
+   * attachment kinds, how many links), never over its words
+   */
+  shapeModel?: TextModel;
 }
 
-export type ModelScores = Record<ModelClass, number>;
+export type ModelScores = Record<string, number>;
 
 const MAX_TOKENS = 400;
 const TEXT_CHARS = 4000;
@@ -38,7 +50,7 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]{1,24}/gu;
 export function messageTokens(analysis: Analysis): string[] {
   const tokens = new Set(messageWords(analysis));
   for (const word of foldDiacritics(normaliseText(analysis.subject)).match(WORD) ?? []) tokens.add(`s:${word}`);
-  const tld = (host: string) => host.slice(host.lastIndexOf('.') + 1);
+  const tld = (host: string) => tldKind(host.slice(host.lastIndexOf('.') + 1));
   const fromDomain = analysis.from.domain || '';
   if (fromDomain) tokens.add(`ftld:${tld(fromDomain)}`);
   for (const word of fromDomain.split(/[.-]/)) if (word.length >= 3) tokens.add(`fw:${word}`);
@@ -52,6 +64,20 @@ export function messageTokens(analysis: Analysis): string[] {
   for (const a of analysis.attachments) tokens.add(`att:${a.detectedType}`);
   if (analysis.html) tokens.add('has:html');
   return [...tokens];
+}
+
+const GENERIC_TLDS = new Set(['com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz']);
+
+/**
+ * A top-level domain as a kind, not a place: 'generic', 'country' (any two-letter code) or the name of a newer
+ * generic TLD ('xyz', 'online'). Country codes are folded together so the model cannot learn that a country
+ * is suspicious from a corpus whose legitimate mail happens to come from elsewhere.
+ */
+export function tldKind(tld: string): string {
+  if (GENERIC_TLDS.has(tld)) return tld;
+  if (/^[a-z]{2}$/.test(tld)) return 'country';
+  if (/^xn--/.test(tld) || /^\d+$/.test(tld)) return 'other';
+  return tld;
 }
 
 /** Distinct words of a message: folded words of 2–25 characters, CJK character pairs. Addresses and URLs are dropped. */
@@ -103,23 +129,55 @@ export function foldOf(path: string): number {
 export interface TrainingDocument {
   label: string;
   tokens: string[];
+  /** body language (Analysis.facts.language) */
+  language?: string;
 }
 
 export interface TrainingOptions {
   /** tokens must appear in at least this many training documents */
   minDocuments: number;
-  /** keep this many most informative tokens */
+  /** keep this many tokens, most informative first (naive-Bayes spread between classes) */
   vocabulary: number;
-  /** clip each per-class weight to ±clip */
-  clip: number;
-  temperature: number;
+  /** L2 penalty and learning rate of the logistic regression, passes over the data */
+  l2: number;
+  learningRate: number;
+  epochs: number;
+  /** a language needs this many legitimate training messages for the model to speak on it */
+  minHamPerLanguage: number;
   trainedOn: string;
 }
 
-export const DEFAULT_TRAINING: TrainingOptions = { minDocuments: 5, vocabulary: 2000, clip: 4, temperature: 4, trainedOn: '' };
+export const DEFAULT_TRAINING: TrainingOptions = {
+  minDocuments: 5,
+  vocabulary: 10_000,
+  l2: 0.003,
+  learningRate: 0.1,
+  epochs: 15,
+  minHamPerLanguage: 50,
+  trainedOn: '',
+};
 
-/** Bernoulli-style naive Bayes over distinct tokens, with Laplace smoothing and a bounded vocabulary. */
-export function trainModel(documents: readonly TrainingDocument[], options: TrainingOptions = DEFAULT_TRAINING): TextModel {
+/** Whether the model speaks on a message in this language. */
+export function modelCovers(model: TextModel, language: string): boolean {
+  return !model.languages || model.languages.includes(language);
+}
+
+const SHAPE_PREFIXES = ['ftld:', 'fw:', 'ltld:', 'lw:', 'links:', 'att:', 'has:'];
+
+/** The tokens that describe the shape of a message rather than its words. */
+export function shapeTokens(tokens: readonly string[]): string[] {
+  return tokens.filter((t) => SHAPE_PREFIXES.some((p) => t.startsWith(p)));
+}
+
+/** Probability that a message is unwanted, with the model that covers its language; undefined when none does. */
+export function unwantedProbability(model: TextModel, tokens: readonly string[], language: string): number | undefined {
+  if (modelCovers(model, language)) return 1 - (scoreTokens(model, tokens).ham ?? 1);
+  if (model.shapeModel) return 1 - (scoreTokens(model.shapeModel, shapeTokens(tokens)).ham ?? 1);
+  return undefined;
+}
+
+/** Tokens ranked by how differently they occur across the classes (smoothed log ratios, weighted by frequency). */
+export function rankVocabulary(documents: readonly TrainingDocument[], options: Pick<TrainingOptions, 'minDocuments' | 'vocabulary'>): string[] {
   const classes = [...MODEL_CLASSES];
   const docsPerClass = classes.map((c) => documents.filter((d) => d.label === c).length);
   const counts = new Map<string, number[]>();
@@ -136,30 +194,71 @@ export function trainModel(documents: readonly TrainingDocument[], options: Trai
     }
   }
   const total = docsPerClass.reduce((a, b) => a + b, 0);
-  const candidates: Array<[string, number[], number]> = [];
+  const ranked: Array<[string, number]> = [];
   for (const [token, row] of counts) {
     const df = row.reduce((a, b) => a + b, 0);
     if (df < options.minDocuments) continue;
-    // per class: log P(t|c) − log P(t), Laplace-smoothed
     const overall = (df + 1) / (total + 2);
-    const weights = row.map((n, c) => {
-      const p = (n + 1) / ((docsPerClass[c] ?? 0) + 2);
-      return Math.max(-options.clip, Math.min(options.clip, Math.log(p / overall)));
-    });
-    const spread = Math.max(...weights) - Math.min(...weights);
-    candidates.push([token, weights.map((w) => Math.round(w * 1000) / 1000), spread * Math.log(1 + df)]);
+    const ratios = row.map((n, c) => Math.log((n + 1) / ((docsPerClass[c] ?? 0) + 2) / overall));
+    ranked.push([token, (Math.max(...ratios) - Math.min(...ratios)) * Math.log(1 + df)]);
   }
-  candidates.sort((a, b) => b[2] - a[2] || a[0].localeCompare(b[0]));
-  const weights: Record<string, number[]> = {};
-  for (const [token, w] of candidates.slice(0, options.vocabulary)) weights[token] = w;
+  ranked.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return ranked.slice(0, options.vocabulary).map(([token]) => token);
+}
+
+/**
+ * Logistic regression, legitimate (ham) against unwanted (phishing and spam), by stochastic gradient descent in a
+ * fixed, seeded order so the same corpus always gives the same file. Unwanted mail is weighted down to the
+ * number of legitimate messages, so the corpus mix does not set the balance.
+ */
+export function trainModel(documents: readonly TrainingDocument[], options: TrainingOptions = DEFAULT_TRAINING): TextModel {
+  const usable = documents.filter((d) => (MODEL_CLASSES as readonly string[]).includes(d.label));
+  const vocabulary = rankVocabulary(usable, options);
+  const index = new Map(vocabulary.map((token, i) => [token, i]));
+  const rows = usable.map((d) => d.tokens.map((t) => index.get(t)).filter((i): i is number => i !== undefined));
+  const targets = usable.map((d) => (d.label === 'ham' ? 0 : 1));
+  const hamCount = targets.filter((y) => y === 0).length;
+  const unwantedWeight = hamCount / Math.max(1, targets.length - hamCount);
+  const weights = new Float64Array(vocabulary.length);
+  let bias = 0;
+  let seed = 2017;
+  const random = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  const order = rows.map((_, i) => i);
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    for (const i of order) {
+      const row = rows[i] as number[];
+      let z = bias;
+      for (const j of row) z += weights[j] ?? 0;
+      const p = 1 / (1 + Math.exp(-z));
+      const y = targets[i] as number;
+      const gradient = (p - y) * (y === 1 ? unwantedWeight : 1);
+      bias -= options.learningRate * gradient;
+      for (const j of row) weights[j] = (weights[j] ?? 0) - options.learningRate * (gradient + options.l2 * (weights[j] ?? 0));
+    }
+  }
+  const out: Record<string, number[]> = {};
+  vocabulary.forEach((token, i) => {
+    const w = Math.round((weights[i] ?? 0) * 10_000) / 10_000;
+    if (w !== 0) out[token] = [0, w];
+  });
+  const hamByLanguage = new Map<string, number>();
+  for (const d of usable) if (d.label === 'ham' && d.language) hamByLanguage.set(d.language, (hamByLanguage.get(d.language) ?? 0) + 1);
+  const languages = [...hamByLanguage].filter(([, n]) => n >= options.minHamPerLanguage).map(([language]) => language).sort();
   return {
     schema: MODEL_SCHEMA,
     trainedOn: options.trainedOn,
-    classes,
-    // equal priors: the corpus mix is not the mix of a real mailbox
-    priors: classes.map(() => 0),
-    weights,
-    temperature: options.temperature,
+    languages,
+    classes: ['ham', 'unwanted'],
+    priors: [0, Math.round(bias * 10_000) / 10_000],
+    weights: out,
+    temperature: 1,
   };
 }
 

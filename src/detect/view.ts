@@ -5,7 +5,7 @@ import type { SenderProfile } from '../model/verdict.js';
 import { findLures, isFileShareSubject, LURE_KINDS, type LureKind } from './lures.js';
 import type { ReferenceData } from './reference-data.js';
 import { domainParts, imitatedDomain, type ProtectedDomain } from './similarity.js';
-import { scoreTokens, messageTokens, type TextModel } from './text-model.js';
+import { messageTokens, type TextModel, unwantedProbability } from './text-model.js';
 import { countFancyLetters, countInvisible, countMixedScriptWords, foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
 
 export interface LinkView {
@@ -184,10 +184,7 @@ export function newLanguage(p: ProfileFields, language: string): boolean {
 export interface ModelView {
   /** a text model is loaded */
   available: boolean;
-  ham: number;
-  phishing: number;
-  spam: number;
-  /** 1 − ham: how unlike legitimate mail the wording is */
+  /** probability that the mail is unwanted (phishing, scam or spam) rather than legitimate, 0..1 */
   unwanted: number;
 }
 
@@ -351,12 +348,12 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
   };
 }
 
-const NO_MODEL: ModelView = { available: false, ham: 1, phishing: 0, spam: 0, unwanted: 0 };
+const NO_MODEL: ModelView = { available: false, unwanted: 0 };
 
 function modelView(model: TextModel | undefined, analysis: Analysis): ModelView {
   if (!model) return NO_MODEL;
-  const scores = scoreTokens(model, messageTokens(analysis));
-  return { available: true, ham: scores.ham, phishing: scores.phishing, spam: scores.spam, unwanted: 1 - scores.ham };
+  const unwanted = unwantedProbability(model, messageTokens(analysis), analysis.facts.language);
+  return unwanted === undefined ? NO_MODEL : { available: true, unwanted };
 }
 
 const FREEMAIL = new Set([

@@ -9,7 +9,7 @@ import { type LabelledFile, readLabelledFolders, readLabels } from '../../detect
 import { loadDetector } from '../../detect/detector.js';
 import { evaluate, formatReport } from '../../detect/evaluation.js';
 import { type AnalysedItem, judgeInOrder } from '../../detect/replay.js';
-import { DEFAULT_TRAINING, foldOf, MODEL_CLASSES, messageTokens, trainModel } from '../../detect/text-model.js';
+import { DEFAULT_TRAINING, foldOf, MODEL_CLASSES, messageTokens, shapeTokens, trainModel } from '../../detect/text-model.js';
 import { DEFAULT_LIMITS } from '../../mail/options.js';
 import type { Analysis } from '../../model/analysis.js';
 import { createAnalysisPool } from '../../scan/pool.js';
@@ -88,8 +88,15 @@ export async function runEval(folders: string[], options: EvalCliOptions): Promi
   if (options.trainModel) {
     const documents = items
       .filter((i) => i.analysis && foldOf(i.path) !== 0 && (MODEL_CLASSES as readonly string[]).includes(i.label))
-      .map((i) => ({ label: i.label, tokens: messageTokens(i.analysis as Analysis) }));
-    const model = trainModel(documents, { ...DEFAULT_TRAINING, trainedOn: `${documents.length} messages (${options.labels ?? folders.join(' ')}, folds 1-4 of 5)` });
+      .map((i) => ({ label: i.label, tokens: messageTokens(i.analysis as Analysis), language: (i.analysis as Analysis).facts.language }));
+    const trainedOn = `${documents.length} messages (${options.labels ?? folders.join(' ')}), folds 1-4 of 5`;
+    const model = trainModel(documents, { ...DEFAULT_TRAINING, trainedOn });
+    const shapeModel = trainModel(
+      documents.map((d) => ({ ...d, tokens: shapeTokens(d.tokens) })),
+      { ...DEFAULT_TRAINING, trainedOn: `${trainedOn}, shape tokens only`, minHamPerLanguage: Number.POSITIVE_INFINITY },
+    );
+    delete shapeModel.languages;
+    model.shapeModel = shapeModel;
     await writeFile(options.trainModel, `${JSON.stringify(model)}\n`);
     console.log(`text model written to ${options.trainModel}: ${Object.keys(model.weights).length} tokens from ${documents.length} messages`);
     return 0;
