@@ -22,6 +22,7 @@ import {
   returnPathOf,
 } from './headers.js';
 import type { AnalysisLimits } from './options.js';
+import { readSinglePartBody } from './single-part.js';
 
 export interface ParsedMessage {
   /** the bytes that were parsed: mbox line removed, bare CRs made LFs, capped in size */
@@ -221,6 +222,13 @@ export async function parseMessage(raw: Uint8Array, limits: AnalysisLimits): Pro
     parts: [],
     errors,
   };
+
+  const singlePart = readSinglePartBody(bytes, bounds.bodyStart, fields);
+  if (singlePart) {
+    message.text = capText(singlePart.text, limits.maxBodyChars, 'text', errors);
+    message.html = capText(singlePart.html, limits.maxBodyChars, 'html', errors);
+    return message;
+  }
 
   try {
     const email = await PostalMime.parse(bytes, {

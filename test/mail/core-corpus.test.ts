@@ -6,7 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import PostalMime from 'postal-mime';
 import { analyse } from '../../src/mail/analyse.js';
+import { findHeaderBounds, readRawHeaders } from '../../src/mail/headers.js';
+import { DEFAULT_LIMITS } from '../../src/mail/options.js';
+import { prepareBytes } from '../../src/mail/parse.js';
+import { readSinglePartBody } from '../../src/mail/single-part.js';
 import { testOptions } from './core-fixtures.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -88,5 +93,23 @@ describe('analyse() on the real corpus', () => {
         `${path}: no CR left in header values`,
       );
     }
+  });
+
+  it('reads single-part bodies on the fast path exactly as postal-mime does', async (t) => {
+    const rows = corpusRows(t);
+    if (!rows) return;
+    let compared = 0;
+    for (const [path] of rows.filter((_, i) => i % 4 === 0)) {
+      const bytes = prepareBytes(readFileSync(join(corpus, path!)), DEFAULT_LIMITS, []);
+      const bounds = findHeaderBounds(bytes);
+      const fast = readSinglePartBody(bytes, bounds.bodyStart, readRawHeaders(bytes, bounds, 2000).fields);
+      if (!fast) continue;
+      const reference = await PostalMime.parse(bytes, { forceRfc822Attachments: true });
+      assert.equal(fast.text, reference.text ?? '', path);
+      assert.equal(fast.html, reference.html ?? '', path);
+      assert.equal(reference.attachments.length, 0, path);
+      compared++;
+    }
+    assert.ok(compared > 1000, `only ${compared} single-part messages compared`);
   });
 });

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeText } from '../../src/mail/charset.js';
-import { isoDate } from '../../src/mail/headers.js';
 import { DEFAULT_LIMITS } from '../../src/mail/options.js';
-import { fixBareCarriageReturns, parseMessage } from '../../src/mail/parse.js';
+import PostalMime from 'postal-mime';
+import { findHeaderBounds, isoDate, readRawHeaders } from '../../src/mail/headers.js';
+import { fixBareCarriageReturns, parseMessage, prepareBytes } from '../../src/mail/parse.js';
+import { readSinglePartBody } from '../../src/mail/single-part.js';
 import { concatBytes, crlf, encodedWord, eucJp, iso2022jp, lf, shiftJis } from './core-fixtures.js';
 
 describe('parseMessage: headers', () => {
@@ -195,5 +197,38 @@ describe('parseMessage: bodies and parts', () => {
     assert.equal(message.subject, 'deep');
     assert.ok(message.errors.some((e) => e.stage === 'parse'));
     assert.match(message.text, /https:\/\/deep\.example\/login/);
+  });
+});
+
+describe('single-part fast path', () => {
+  const cases: Record<string, Uint8Array> = {
+    'quoted-printable with soft breaks and a broken escape': crlf('Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable', '', 'caf=C3=A9 au =', 'lait =ZZ 100=25', 'end='),
+    'base64 padded on every line': lf('Content-Type: text/html; charset="utf-8"', 'Content-Transfer-Encoding: base64', '', Buffer.from('<p>ab').toString('base64'), Buffer.from('cd</p>').toString('base64')),
+    'CRLF 8bit without a final line break': crlf('Content-Type: text/plain; charset=iso-8859-1', '', 'Gr\u00fc\u00dfe', '', 'last'),
+    'no Content-Type at all': lf('From: a@b.example', '', 'plain body', ''),
+    'empty body': lf('From: a@b.example', 'Content-Type: text/plain', ''),
+  };
+  for (const [name, raw] of Object.entries(cases)) {
+    it(`matches postal-mime: ${name}`, async () => {
+      const bytes = prepareBytes(raw, DEFAULT_LIMITS, []);
+      const bounds = findHeaderBounds(bytes);
+      const fast = readSinglePartBody(bytes, bounds.bodyStart, readRawHeaders(bytes, bounds, 100).fields);
+      assert.ok(fast, 'took the fast path');
+      const reference = await PostalMime.parse(bytes);
+      assert.equal(fast.text, reference.text ?? '');
+      assert.equal(fast.html, reference.html ?? '');
+    });
+  }
+
+  it('leaves multipart, flowed, attachment and non-text messages to postal-mime', () => {
+    for (const raw of [
+      lf('Content-Type: multipart/mixed; boundary=x', '', '--x--'),
+      lf('Content-Type: text/plain; format=flowed', '', 'x'),
+      lf('Content-Type: text/plain', 'Content-Disposition: attachment; filename=a.txt', '', 'x'),
+      lf('Content-Type: application/pdf', '', '%PDF'),
+    ]) {
+      const bounds = findHeaderBounds(raw);
+      assert.equal(readSinglePartBody(raw, bounds.bodyStart, readRawHeaders(raw, bounds, 100).fields), undefined);
+    }
   });
 });
