@@ -35,11 +35,6 @@ function domainOf(address: string): string {
   return at >= 0 ? address.slice(at + 1).toLowerCase() : '';
 }
 
-function headerValue(headers: HeaderField[], key: string): string | undefined {
-  for (const header of headers) if (header.key === key) return header.value;
-  return undefined;
-}
-
 const BOUNCE_SENDER_RE = /^(?:mailer-daemon|post_?master|mail-daemon|maildaemon|mailerdaemon|mail\.?delivery|bounces?|nobody|mdaemon)(?:[+.-][^@]*)?(?:@|$)/i;
 const BOUNCE_NAME_RE = /mail deliver(?:y)? (?:subsystem|system|service)|mailer[- ]daemon|postmaster|\bndr\b|メール配信システム/i;
 const BOUNCE_SUBJECT_RE =
@@ -57,16 +52,20 @@ export function isBounceMessage(input: Pick<FactsInput, 'contentType' | 'reportT
   return fromDaemon && BOUNCE_SUBJECT_RE.test(input.subject);
 }
 
+const AUTO_REPLY_HEADERS = new Set(['auto-submitted', 'x-autoreply', 'x-autorespond', 'x-autoreply-from', 'x-mail-autoreply', 'precedence', 'x-auto-response-suppress']);
+
 export function isAutoReplyMessage(headers: HeaderField[], subject: string): boolean {
-  const autoSubmitted = headerValue(headers, 'auto-submitted')?.trim().toLowerCase();
-  if (autoSubmitted?.startsWith('auto-replied')) return true;
-  if (headerValue(headers, 'x-autoreply') !== undefined || headerValue(headers, 'x-autorespond') !== undefined) return true;
-  if (headerValue(headers, 'x-autoreply-from') !== undefined || headerValue(headers, 'x-mail-autoreply') !== undefined) return true;
-  const precedence = headerValue(headers, 'precedence')?.trim().toLowerCase();
+  // one pass over the headers, keeping the first value of the few that matter
+  const found = new Map<string, string>();
+  for (const header of headers) {
+    if (AUTO_REPLY_HEADERS.has(header.key) && !found.has(header.key)) found.set(header.key, header.value.trim().toLowerCase());
+  }
+  if (found.get('auto-submitted')?.startsWith('auto-replied')) return true;
+  if (found.has('x-autoreply') || found.has('x-autorespond') || found.has('x-autoreply-from') || found.has('x-mail-autoreply')) return true;
+  const precedence = found.get('precedence');
   if (precedence === 'auto_reply' || precedence === 'auto-reply') return true;
-  const suppress = headerValue(headers, 'x-auto-response-suppress');
   // Exchange marks its own out-of-office replies with this and an 'Automatic reply' subject.
-  return AUTO_REPLY_SUBJECT_RE.test(subject.trim()) || (suppress !== undefined && /^(?:automatic reply|自動応答)/i.test(subject));
+  return AUTO_REPLY_SUBJECT_RE.test(subject.trim()) || (found.has('x-auto-response-suppress') && /^(?:automatic reply|自動応答)/i.test(subject));
 }
 
 export function isMailingListMessage(headers: HeaderField[]): boolean {

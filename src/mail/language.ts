@@ -24,7 +24,7 @@ for (const [language, words] of Object.entries(STOP_WORDS) as Array<[keyof typeo
 }
 
 /** Characters looked at; a body's opening is enough to tell its language. */
-const SAMPLE_CHARS = 2000;
+const SAMPLE_CHARS = 1500;
 /** Characters whose words are counted; a few hundred words are plenty. */
 const WORD_SAMPLE_CHARS = 1200;
 const WORD_RE = /[a-zà-öø-ÿ]+/g;
