@@ -134,6 +134,8 @@ await speedUpPostalMimeDecoders();
 
 /** The most headers kept for one message; more than this is an attack or a broken file. */
 const MAX_HEADER_FIELDS = 2000;
+/** Header bytes read (postal-mime's own default limit for a whole message's headers). */
+const MAX_HEADER_BYTES = 2 * 1024 * 1024;
 /** MIME nesting deeper than this is refused by the parser (the body is then read as plain bytes). */
 const MAX_MIME_NESTING = 100;
 
@@ -192,7 +194,12 @@ export async function parseMessage(raw: Uint8Array, limits: AnalysisLimits): Pro
   const errors: AnalysisError[] = [];
   const bytes = prepareBytes(raw, limits, errors);
   const bounds = findHeaderBounds(bytes);
-  const { fields, truncated } = readRawHeaders(bytes, bounds, MAX_HEADER_FIELDS);
+  let headerBounds = bounds;
+  if (bounds.headerEnd > MAX_HEADER_BYTES) {
+    errors.push({ stage: 'limit', message: `header block is ${bounds.headerEnd} bytes; only the first ${MAX_HEADER_BYTES} were read` });
+    headerBounds = { ...bounds, headerEnd: MAX_HEADER_BYTES };
+  }
+  const { fields, truncated } = readRawHeaders(bytes, headerBounds, MAX_HEADER_FIELDS);
   if (truncated) errors.push({ stage: 'limit', message: `more than ${MAX_HEADER_FIELDS} header fields; the rest were ignored` });
   if (fields.length === 0 && bytes.length > 0) errors.push({ stage: 'parse', message: 'no header fields found' });
 
