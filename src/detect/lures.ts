@@ -32,13 +32,13 @@ const L = (...patterns: RegExp[]) => patterns;
 export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   fileShare: {
     latin: L(
-      /\bshared? (?:you )?(?:a |an |the |some |\d+ )?(?:new )?(?:file|document|folder|item|spreadsheet|pdf|presentation)s?\b/,
+      /\bshared (?:you )?(?:a |an |the |some |\d+ )?(?:new )?(?:file|document|folder|item|spreadsheet|pdf|presentation)s?\b/,
       /\b(?:has|have) shared\b/,
       /\bshared (?:a |an |the )?(?:\w+ )?(?:file|document|folder)s? with you\b/,
       /\bshared with you\b/,
       /\bsent you (?:a |an |the |some )?(?:secure |encrypted |new )?(?:file|document|folder|fax|message)s?\b/,
       /\b(?:file|document|folder)s? (?:has been|have been|was|were) shared\b/,
-      /\b(?:secure|encrypted|protected) (?:file|document|message)s?\b/,
+      /\b(?:you have|you've) (?:received|been sent) (?:a |an )?(?:new )?(?:secure|encrypted|protected) (?:file|document|message)s?\b/,
       /\bcompartilh(?:ou|ado|ada|ou com voce)\b.{0,40}\b(?:arquivo|documento|pasta)s?\b/,
       /\b(?:arquivo|documento|pasta)s? (?:foi |foram )?compartilhad[oa]s?\b/,
       /\bcompartid[oa]s? contigo\b|\bcomparti(?:o|do) (?:un |el )?(?:archivo|documento|carpeta)\b/,
@@ -52,7 +52,8 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   },
   documentView: {
     latin: L(
-      /\b(?:view|open|access|review|download|preview|retrieve) (?:the |your |this |shared |attached |secure |full |complete )*(?:document|file|pdf|invoice|statement|attachment|folder)s?\b/,
+      /\b(?:view|open|access|review|download|preview|retrieve) (?:the |your |this |shared |attached |secure )+(?:full |complete )?(?:document|file|pdf|invoice|statement|attachment|folder)s?\b/,
+      /\b(?:view|open|access|review) (?:document|pdf|invoice|attachment)\b/,
       /\bclick (?:here|below|the (?:link|button)) to (?:view|open|access|download|review|read)\b/,
       /\b(?:visualizar|abrir|acessar|baixar|ver) (?:o |a |os |as |seu |sua )?(?:documento|arquivo|fatura|boleto|nota fiscal|comprovante|pdf)s?\b/,
       /\b(?:ver|abrir|descargar|acceder al?) (?:el |la |su )?(?:documento|archivo|factura)s?\b/,
@@ -125,7 +126,7 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   },
   esign: {
     latin: L(
-      /\b(?:review and sign|please (?:review and )?sign|sign (?:the |this |your )?(?:document|agreement|contract)|awaiting your (?:e-?)?signature|ready for (?:your )?(?:e-?)?signature|(?:document|envelope)s? (?:sent|ready) for (?:your )?(?:e-?)?signature|docusign envelope)\b/,
+      /\b(?:review and sign|please (?:review and )?sign(?! up| in| on)|sign (?:the |this |your )?(?:document|agreement|contract)|awaiting your (?:e-?)?signature|ready for (?:your )?(?:e-?)?signature|(?:document|envelope)s? (?:sent|ready) for (?:your )?(?:e-?)?signature|docusign envelope)\b/,
       /\b(?:assinatura (?:eletronica|digital)|assinar (?:o )?(?:documento|contrato)|firma (?:electronica|digital)|firmar (?:el )?(?:documento|contrato)|signature electronique)\b/,
     ),
     ja: L(/電子署名|電子契約|署名(?:を|して|が)|ご署名/),
