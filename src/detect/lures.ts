@@ -181,12 +181,20 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   },
 };
 
-/** Which lure kinds the text shows. `text` must already be normalised (normaliseText). */
+/** One pattern per kind and script: a single pass over the text instead of one per phrase. */
+const COMBINED = Object.fromEntries(
+  LURE_KINDS.map((kind) => {
+    const join = (list: RegExp[]) => (list.length ? new RegExp(list.map((re) => `(?:${re.source})`).join('|'), 'i') : undefined);
+    return [kind, { latin: join(LURE_PATTERNS[kind].latin), ja: join(LURE_PATTERNS[kind].ja) }];
+  }),
+) as Record<LureKind, { latin?: RegExp; ja?: RegExp }>;
+
+/** Which lure kinds the text shows. `normalised` comes from normaliseText, `folded` from foldDiacritics of it. */
 export function findLures(normalised: string, folded: string): Record<LureKind, boolean> {
   const found = {} as Record<LureKind, boolean>;
   for (const kind of LURE_KINDS) {
-    const patterns = LURE_PATTERNS[kind];
-    found[kind] = patterns.latin.some((re) => re.test(folded)) || patterns.ja.some((re) => re.test(normalised));
+    const patterns = COMBINED[kind];
+    found[kind] = (patterns.latin?.test(folded) ?? false) || (patterns.ja?.test(normalised) ?? false);
   }
   return found;
 }

@@ -18,6 +18,8 @@ export interface Brand {
 
 export interface ReferenceData {
   brands: Brand[];
+  /** every brand's words in one pattern: most mail names no brand, and one pass tells */
+  anyBrand: RegExp;
   /** genuine domain → brand id */
   brandByDomain: Map<string, string>;
   shorteners: Set<string>;
@@ -93,5 +95,6 @@ export async function loadReferenceData(dataDir: string): Promise<ReferenceData>
     if (!isTextModel(parsed)) throw new DataFileError(modelFile, 'not a kizuki.text-model/1 file');
     model = parsed;
   }
-  return { brands, brandByDomain, ...hosts, model };
+  const anyBrand = new RegExp(brands.map((b) => `(?:${b.words.source})`).join('|'), 'u');
+  return { brands, anyBrand, brandByDomain, ...hosts, model };
 }

@@ -240,14 +240,14 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
   const attachments = analysis.attachments.map(attachmentView);
 
   const brandHaystack = foldDiacritics(normaliseText(`${analysis.subject} ${analysis.from.name} ${bodyText.slice(0, 4000)} ${imageWords} ${attachmentNames}`));
-  const named = ctx.data.brands.filter((b) => b.words.test(brandHaystack)).map((b) => b.id);
+  const named = ctx.data.anyBrand.test(brandHaystack) ? ctx.data.brands.filter((b) => b.words.test(brandHaystack)).map((b) => b.id) : [];
   const senderBrand = ctx.data.brandByDomain.get(fromOrg) ?? ctx.data.brandByDomain.get(fromDomain) ?? '';
   const linkBrands = new Set(links.map((l) => l.brand).filter(Boolean));
   const offBrand = named.filter((id) => id !== senderBrand && !linkBrands.has(id));
 
   const nameFolded = foldDiacritics(normaliseText(analysis.from.name));
   const nameAddresses = [...analysis.from.name.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].map((m) => (m[1] ?? '').toLowerCase());
-  const nameBrand = ctx.data.brands.find((b) => b.words.test(nameFolded))?.id ?? '';
+  const nameBrand = ctx.data.anyBrand.test(nameFolded) ? (ctx.data.brands.find((b) => b.words.test(nameFolded))?.id ?? '') : '';
   const nameClaimsProtected = ctx.protectedDomains.some(
     (p) => p.owner !== 'brand' && p.label.length >= 4 && p.domain !== fromOrg && new RegExp(`\\b${escapeRegExp(p.label)}\\b`).test(nameFolded),
   );
