@@ -39,9 +39,14 @@ export function normaliseCharset(charset: string | undefined): string {
   return (charset ?? '').trim().replace(/^["']|["']$/g, '').toLowerCase();
 }
 
+/** Where decodeText writes what it noticed (an unknown label, bytes that do not fit their label). */
+export type CharsetNotes = Set<string>;
+
 /** Decodes a text part's bytes, using the declared charset when it fits the bytes. */
-export function decodeText(bytes: Uint8Array, declaredCharset: string | undefined): string {
+export function decodeText(bytes: Uint8Array, declaredCharset: string | undefined, notes?: CharsetNotes): string {
   const label = normaliseCharset(declaredCharset);
+  const known = label === '' || decoderFor(label, false) !== null;
+  if (!known) notes?.add(`unknown charset "${label.slice(0, 60)}": decoded by looking at the bytes instead`);
   let has8bit = false;
   let hasEsc = false;
   for (let i = 0; i < bytes.length; i++) {
@@ -56,27 +61,40 @@ export function decodeText(bytes: Uint8Array, declaredCharset: string | undefine
   if (!has8bit) {
     // Raw ISO-2022-JP escapes are Japanese whatever the label says.
     if (hasEsc) return decoderFor('iso-2022-jp', false)!.decode(bytes);
-    if (ASCII_COMPATIBLE.test(label)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    return (decoderFor(label, false) ?? decoderFor('utf-8', false)!).decode(bytes);
+    if (ASCII_COMPATIBLE.test(label) || !known) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    return decoderFor(label, false)!.decode(bytes);
   }
 
-  if (!UNRELIABLE.test(label)) {
+  if (known && !UNRELIABLE.test(label)) {
     const declared = tryDecode(label, bytes);
     if (declared !== undefined) return declared;
-    const utf8 = tryDecode('utf-8', bytes);
-    if (utf8 !== undefined) return utf8;
-    const lenient = decoderFor(label, false);
-    if (lenient) return lenient.decode(bytes);
   }
+  const [text, decoder] = guessDecode(bytes, label);
+  // 8-bit bytes under 'us-ascii' or no label are everyday sloppiness, not worth a note.
+  if (known && label !== '' && label !== 'us-ascii' && label !== 'ascii' && decoder !== label) {
+    notes?.add(`text labelled "${label}" is not valid ${label}; decoded as ${decoder}`);
+  }
+  return text;
+}
 
+/** Picks a decoder by the bytes: UTF-8 when valid, then Japanese legacy encodings, then Windows-1252. */
+function guessDecode(bytes: Uint8Array, label: string): [string, string] {
   const utf8 = tryDecode('utf-8', bytes);
-  if (utf8 !== undefined) return utf8;
-  if (label === 'iso-2022-jp' || looksJapanese(bytes)) {
-    const japanese = tryDecode('euc-jp', bytes) ?? tryDecode('shift_jis', bytes);
-    if (japanese !== undefined) return japanese;
+  if (utf8 !== undefined) return [utf8, label === 'utf8' ? 'utf8' : 'utf-8'];
+  const mayBeJapanese = label === '' || UNRELIABLE.test(label) || /jis|euc-jp/.test(label);
+  if (mayBeJapanese && (label === 'iso-2022-jp' || looksJapanese(bytes))) {
+    const eucJp = tryDecode('euc-jp', bytes);
+    if (eucJp !== undefined) return [eucJp, 'euc-jp'];
+    const shiftJis = tryDecode('shift_jis', bytes);
+    if (shiftJis !== undefined) return [shiftJis, 'shift_jis'];
+  }
+  // A declared legacy charset that did not fit exactly still beats a guess.
+  if (label && !UNRELIABLE.test(label)) {
+    const lenient = decoderFor(label, false);
+    if (lenient) return [lenient.decode(bytes), label];
   }
   // windows-1252 maps (almost) every byte to a character: nothing becomes U+FFFD.
-  return decoderFor('windows-1252', false)!.decode(bytes);
+  return [decoderFor('windows-1252', false)!.decode(bytes), 'windows-1252'];
 }
 
 /**

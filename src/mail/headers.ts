@@ -5,7 +5,7 @@
 import { TextDecoder } from 'node:util';
 import { addressParser } from 'postal-mime';
 import type { HeaderField, MailAddress } from '../model/analysis.js';
-import { decodeText } from './charset.js';
+import { type CharsetNotes, decodeText } from './charset.js';
 
 /** A header field before RFC 2047 decoding (needed to parse addresses safely). */
 export interface RawHeaderField {
@@ -183,8 +183,8 @@ function trimStart(value: string): string {
 }
 
 /** RFC 2047-decodes every field for the Analysis' header list. */
-export function decodeHeaderFields(fields: RawHeaderField[]): HeaderField[] {
-  return fields.map((field) => ({ key: field.key, value: decodeHeaderValue(field.raw) }));
+export function decodeHeaderFields(fields: RawHeaderField[], notes?: CharsetNotes): HeaderField[] {
+  return fields.map((field) => ({ key: field.key, value: decodeHeaderValue(field.raw, notes) }));
 }
 
 function countReplacements(text: string): number {
@@ -215,7 +215,7 @@ function wordBytes(encoding: string, text: string): Buffer {
  * escape run) across two words, and some pad the first word's base64 in the middle; decoding
  * each word alone would leave U+FFFD or raw JIS bytes.
  */
-export function decodeHeaderValue(raw: string): string {
+export function decodeHeaderValue(raw: string, notes?: CharsetNotes): string {
   if (!raw.includes('=?')) return raw;
   let result = '';
   let last = 0;
@@ -223,7 +223,7 @@ export function decodeHeaderValue(raw: string): string {
   const flush = (): void => {
     if (!pending) return;
     const charset = pending.charset.replace(/\*.*$/, '');
-    const joined = decodeText(Buffer.concat(pending.bytes), charset);
+    const joined = decodeText(Buffer.concat(pending.bytes), charset, notes);
     // Joining can also hurt: two self-contained ISO-2022-JP words meet escape-to-escape,
     // which the decoder reports as an error. Then each word is decoded alone.
     if (pending.bytes.length > 1 && joined.includes('\ufffd')) {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import PostalMime from 'postal-mime';
 import type { AnalysisError, HeaderField, MailAddress } from '../model/analysis.js';
 import type { RawPart } from './attachments/index.js';
-import { decodeText } from './charset.js';
+import { type CharsetNotes, decodeText } from './charset.js';
 import {
   addressesOf,
   decodeHeaderFields,
@@ -14,6 +14,7 @@ import {
   emptyAddress,
   findHeaderBounds,
   firstRaw,
+  type HeaderBounds,
   isoDate,
   messageIds,
   parseAddressList,
@@ -115,7 +116,7 @@ async function speedUpPostalMimeDecoders(): Promise<void> {
       prototype.getTextContent = function getTextContent(this: TextNode): string {
         if (!this.content) return '';
         const params = this.contentType.parsed.params;
-        const text = decodeText(new Uint8Array(this.content), params.charset);
+        const text = decodeText(new Uint8Array(this.content), params.charset, this.postalMime?.kizukiCharsetNotes);
         return /^flowed$/i.test(params.format ?? '') ? this.decodeFlowedText(text, /^yes$/i.test(params.delsp ?? '')) : text;
       };
     }
@@ -124,7 +125,13 @@ async function speedUpPostalMimeDecoders(): Promise<void> {
   }
 }
 
+/** The parser instance carries the notes of the message it parses, for the patched decoder. */
+interface NotesCarrier {
+  kizukiCharsetNotes?: CharsetNotes;
+}
+
 interface TextNode {
+  postalMime?: NotesCarrier;
   content: ArrayBuffer | null;
   contentType: { parsed: { params: Record<string, string | undefined> } };
   decodeFlowedText: (text: string, delSp: boolean) => string;
@@ -136,6 +143,8 @@ await speedUpPostalMimeDecoders();
 const MAX_HEADER_FIELDS = 2000;
 /** Header bytes read (postal-mime's own default limit for a whole message's headers). */
 const MAX_HEADER_BYTES = 2 * 1024 * 1024;
+/** A single header value longer than this is cut (the rest is almost certainly an attack). */
+const MAX_HEADER_VALUE_CHARS = 32 * 1024;
 /** MIME nesting deeper than this is refused by the parser (the body is then read as plain bytes). */
 const MAX_MIME_NESTING = 100;
 
@@ -192,23 +201,18 @@ function firstAddress(fields: RawHeaderField[], key: string): MailAddress | unde
 /** Parses one message (top-level or nested). */
 export async function parseMessage(raw: Uint8Array, limits: AnalysisLimits): Promise<ParsedMessage> {
   const errors: AnalysisError[] = [];
+  const notes: CharsetNotes = new Set();
   const bytes = prepareBytes(raw, limits, errors);
   const bounds = findHeaderBounds(bytes);
-  let headerBounds = bounds;
-  if (bounds.headerEnd > MAX_HEADER_BYTES) {
-    errors.push({ stage: 'limit', message: `header block is ${bounds.headerEnd} bytes; only the first ${MAX_HEADER_BYTES} were read` });
-    headerBounds = { ...bounds, headerEnd: MAX_HEADER_BYTES };
-  }
-  const { fields, truncated } = readRawHeaders(bytes, headerBounds, MAX_HEADER_FIELDS);
-  if (truncated) errors.push({ stage: 'limit', message: `more than ${MAX_HEADER_FIELDS} header fields; the rest were ignored` });
-  if (fields.length === 0 && bytes.length > 0) errors.push({ stage: 'parse', message: 'no header fields found' });
-
+  const fields = readHeaderFields(bytes, bounds, errors);
   const contentTypeRaw = firstRaw(fields, 'content-type');
   const contentType = (CONTENT_TYPE_RE.exec(contentTypeRaw)?.[1] ?? (contentTypeRaw ? '' : 'text/plain')).toLowerCase();
+  errors.push(...structureProblems(bytes, bounds, fields, contentType, contentTypeRaw));
+
   const sender = firstAddress(fields, 'sender');
   const message: ParsedMessage = {
     bytes,
-    headers: decodeHeaderFields(fields),
+    headers: decodeHeaderFields(fields, notes),
     rawHeaders: fields,
     subject: decodeHeaderValue(firstRaw(fields, 'subject')),
     messageId: messageIds(firstRaw(fields, 'message-id'))[0] ?? '',
@@ -229,22 +233,77 @@ export async function parseMessage(raw: Uint8Array, limits: AnalysisLimits): Pro
     parts: [],
     errors,
   };
+  await readBodies(message, bounds, fields, limits, notes);
+  for (const note of notes) errors.push({ stage: 'charset', message: note });
+  return message;
+}
 
-  const singlePart = readSinglePartBody(bytes, bounds.bodyStart, fields);
+/** Header fields, within the byte, count and per-value limits. */
+function readHeaderFields(bytes: Uint8Array, bounds: HeaderBounds, errors: AnalysisError[]): RawHeaderField[] {
+  let headerBounds = bounds;
+  if (bounds.headerEnd > MAX_HEADER_BYTES) {
+    errors.push({ stage: 'limit', message: `header block is ${bounds.headerEnd} bytes; only the first ${MAX_HEADER_BYTES} were read` });
+    headerBounds = { ...bounds, headerEnd: MAX_HEADER_BYTES };
+  }
+  const { fields, truncated } = readRawHeaders(bytes, headerBounds, MAX_HEADER_FIELDS);
+  if (truncated) errors.push({ stage: 'limit', message: `more than ${MAX_HEADER_FIELDS} header fields; the rest were ignored` });
+  for (const field of fields) {
+    if (field.raw.length > MAX_HEADER_VALUE_CHARS) {
+      errors.push({ stage: 'limit', message: `header ${field.key.slice(0, 60)} is ${field.raw.length} characters long; kept the first ${MAX_HEADER_VALUE_CHARS}` });
+      field.raw = field.raw.slice(0, MAX_HEADER_VALUE_CHARS);
+    }
+  }
+  return fields;
+}
+
+const FIRST_LINE_IS_HEADER_RE = /^[\x21-\x39\x3b-\x7e]+[ \t]*:/;
+const BOUNDARY_RE = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s"]+))/i;
+
+/** What is wrong with the message's shape as a whole: not a message at all, or a broken multipart. */
+function structureProblems(bytes: Uint8Array, bounds: HeaderBounds, fields: RawHeaderField[], contentType: string, contentTypeRaw: string): AnalysisError[] {
+  const problems: AnalysisError[] = [];
+  if (bytes.length === 0) return problems;
+  const headerBlock = bytes.subarray(0, Math.min(bounds.headerEnd, MAX_HEADER_BYTES));
+  const firstLineEnd = bytes.indexOf(0x0a);
+  const firstLine = Buffer.from(bytes.buffer, bytes.byteOffset, firstLineEnd < 0 ? Math.min(bytes.length, 1000) : Math.min(firstLineEnd, 1000)).toString('latin1');
+  if (headerBlock.indexOf(0) >= 0) {
+    problems.push({ stage: 'parse', message: 'the header block holds NUL bytes: this looks like binary data, not a mail message' });
+  } else if (fields.length === 0) {
+    problems.push({ stage: 'parse', message: 'no header fields found: this does not look like a mail message' });
+  } else if (!FIRST_LINE_IS_HEADER_RE.test(firstLine)) {
+    problems.push({ stage: 'parse', message: 'the first line is not a header field: this may not be a mail message' });
+  }
+  if (contentType.startsWith('multipart/')) {
+    const boundary = BOUNDARY_RE.exec(contentTypeRaw);
+    const value = boundary?.[1] ?? boundary?.[2] ?? '';
+    if (!value) {
+      problems.push({ stage: 'parse', message: `${contentType} without a boundary parameter: its body was read as a single part` });
+    } else if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(`--${value}`, bounds.bodyStart, 'latin1') < 0) {
+      problems.push({ stage: 'parse', message: `the multipart boundary "${value.slice(0, 70)}" never appears in the body: its parts could not be separated` });
+    }
+  }
+  return problems;
+}
+
+/** Fills text, html and parts: the single-part fast path, else postal-mime, else the raw body as text. */
+async function readBodies(message: ParsedMessage, bounds: HeaderBounds, fields: RawHeaderField[], limits: AnalysisLimits, notes: CharsetNotes): Promise<void> {
+  const { bytes, errors } = message;
+  const singlePart = readSinglePartBody(bytes, bounds.bodyStart, fields, notes);
   if (singlePart) {
     message.text = capText(singlePart.text, limits.maxBodyChars, 'text', errors);
     message.html = capText(singlePart.html, limits.maxBodyChars, 'html', errors);
-    return message;
+    return;
   }
-
   try {
-    const email = await PostalMime.parse(bytes, {
+    const parser = new PostalMime({
       // Nested messages come back as parts; analyse() looks into them through parseNested,
       // so their bodies never mix with this message's own text.
       forceRfc822Attachments: true,
       maxNestingDepth: MAX_MIME_NESTING,
       attachmentEncoding: 'arraybuffer',
     });
+    (parser as unknown as NotesCarrier).kizukiCharsetNotes = notes;
+    const email = await parser.parse(bytes);
     message.text = capText(email.text ?? '', limits.maxBodyChars, 'text', errors);
     message.html = capText(email.html ?? '', limits.maxBodyChars, 'html', errors);
     const attachments = email.attachments;
@@ -263,10 +322,18 @@ export async function parseMessage(raw: Uint8Array, limits: AnalysisLimits): Pro
     // The structure could not be read (e.g. absurd nesting): keep the headers, and read the
     // body as plain text so links in it are still found.
     errors.push({ stage: 'parse', message: `MIME structure unreadable: ${errorMessage(error)}` });
-    const body = bytes.subarray(bounds.bodyStart, bounds.bodyStart + limits.maxBodyChars);
-    message.text = new TextDecoder('utf-8').decode(body);
+    message.text = rawBodyText(bytes, bounds, limits, notes);
+    return;
   }
-  return message;
+  // A multipart whose boundary never comes yields nothing, though its body may hold the whole
+  // message (or a lure hidden in the preamble): read those bytes as text instead.
+  if (!message.text && !message.html && message.parts.length === 0 && bounds.bodyStart < bytes.length) {
+    message.text = rawBodyText(bytes, bounds, limits, notes);
+  }
+}
+
+function rawBodyText(bytes: Uint8Array, bounds: HeaderBounds, limits: AnalysisLimits, notes: CharsetNotes): string {
+  return decodeText(bytes.subarray(bounds.bodyStart, bounds.bodyStart + limits.maxBodyChars), undefined, notes).trim();
 }
 
 function errorMessage(error: unknown): string {

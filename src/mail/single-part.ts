@@ -2,7 +2,7 @@
 // structure at all. Decoding it here skips postal-mime's line-by-line machinery, which is most
 // of the parsing cost. Output is the same as postal-mime's (test/mail/core-parse.test.ts
 // compares the two over the corpus); anything unusual goes to postal-mime.
-import { decodeText } from './charset.js';
+import { type CharsetNotes, decodeText } from './charset.js';
 import { firstRaw, type RawHeaderField } from './headers.js';
 
 export interface SinglePartBody {
@@ -16,7 +16,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** The body of a single-part text message, or undefined when postal-mime must read it. */
-export function readSinglePartBody(bytes: Uint8Array, bodyStart: number, fields: RawHeaderField[]): SinglePartBody | undefined {
+export function readSinglePartBody(bytes: Uint8Array, bodyStart: number, fields: RawHeaderField[], notes?: CharsetNotes): SinglePartBody | undefined {
   const contentType = firstRaw(fields, 'content-type');
   let subtype = 'plain';
   let charset: string | undefined;
@@ -37,7 +37,7 @@ export function readSinglePartBody(bytes: Uint8Array, bodyStart: number, fields:
   if (encoding.includes('base64')) decoded = decodeBase64Body(body);
   else if (encoding.includes('quoted-printable')) decoded = decodeQuotedPrintableBody(body);
   else decoded = normaliseLines(body);
-  const text = decodeText(decoded, charset);
+  const text = decodeText(decoded, charset, notes);
   return subtype === 'html' ? { text: '', html: text } : { text, html: '' };
 }
 

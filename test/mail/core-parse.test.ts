@@ -189,6 +189,23 @@ describe('parseMessage: bodies and parts', () => {
     assert.ok(big.errors.some((e) => e.stage === 'limit'));
   });
 
+  it('names what is wrong: binary input, a missing or absent boundary, unknown or wrong charsets, huge headers', async () => {
+    const stages = async (raw: Uint8Array) => (await parseMessage(raw, DEFAULT_LIMITS)).errors.map((e) => `${e.stage}: ${e.message}`);
+    assert.ok((await stages(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0x0a, 0x0a, 3]))).some((e) => /^parse: .*not a mail message/.test(e)));
+    assert.ok((await stages(lf('From: a@b.example', 'Content-Type: multipart/mixed', '', 'x'))).some((e) => /^parse: .*without a boundary/.test(e)));
+    const noBoundary = lf('From: a@b.example', 'Content-Type: multipart/mixed; boundary="zz"', '', '--other', '', 'sign in at https://lure.example/');
+    assert.ok((await stages(noBoundary)).some((e) => /^parse: .*"zz" never appears/.test(e)));
+    assert.match((await parseMessage(noBoundary, DEFAULT_LIMITS)).text, /https:\/\/lure\.example\//, 'the body is still read as text');
+    const unknown = await stages(concatBytes('From: a@b.example\nContent-Type: text/plain; charset=x-no-such\n\ncaf\xe9'));
+    assert.ok(unknown.some((e) => /^charset: unknown charset "x-no-such"/.test(e)));
+    const wrong = await stages(concatBytes('From: a@b.example\nContent-Type: text/plain; charset=iso-2022-jp\n\n', eucJp('はい')));
+    assert.ok(wrong.some((e) => /^charset: text labelled "iso-2022-jp" is not valid iso-2022-jp; decoded as euc-jp/.test(e)));
+    assert.deepEqual(await stages(lf('From: a@b.example', 'Content-Type: text/plain; charset=us-ascii', '', 'fine')), []);
+    const huge = await parseMessage(lf('From: a@b.example', `X-Big: ${'A'.repeat(100_000)}`, '', 'x'), DEFAULT_LIMITS);
+    assert.ok(huge.headers[1]!.value.length <= 32 * 1024);
+    assert.ok(huge.errors.some((e) => e.stage === 'limit' && /x-big/.test(e.message)));
+  });
+
   it('keeps the headers and reads the body as text when the MIME structure is absurdly deep', async () => {
     const lines = ['From: deep@b.example', 'Subject: deep', 'Content-Type: multipart/mixed; boundary="b0"', ''];
     for (let i = 0; i < 150; i++) lines.push(`--b${i}`, `Content-Type: multipart/mixed; boundary="b${i + 1}"`, '');
