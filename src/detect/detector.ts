@@ -262,7 +262,13 @@ export function detectorFrom(loaded: LoadedRules): Detector {
   return {
     rules: rules.map((r) => r.info),
     judge(analysis: Analysis, profile?: SenderProfile): Verdict {
-      const view = buildView(analysis, profile, context);
+      let view: DetectionView;
+      try {
+        view = buildView(analysis, profile, context);
+      } catch (error) {
+        // an Analysis missing parts the view needs: say so on the verdict rather than stop a batch
+        return decide([], [`view: ${(error as Error).message}`]);
+      }
       const outcome = evaluateRules(rules, view);
       return decide(outcome.fired, outcome.errors);
     },
