@@ -3,13 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, type KizukiConfig, loadConfig } from '../../config.js';
-import { TakeoverEngine } from '../../events/engine.js';
-import { loadPipelineJudge } from '../../events/message-event.js';
-import { mailboxFilesSource } from '../../events/sources/files.js';
-import { httpEventSource } from '../../events/sources/http.js';
 import type { EventSource } from '../../events/sources/types.js';
-import { StoreSink } from '../../events/store-sink.js';
-import { openStore } from '../../store/index.js';
 
 interface CommonOptions {
   config?: string;
@@ -37,7 +31,13 @@ export function readIntakeToken(config: KizukiConfig, env: NodeJS.ProcessEnv = p
   return token;
 }
 
+// The takeover stack is imported when a command runs, so `kizuki --help` and other commands stay quick to start.
 async function runSource(config: KizukiConfig, source: EventSource, stop?: AbortSignal) {
+  const [{ openStore }, { TakeoverEngine }, { StoreSink }] = await Promise.all([
+    import('../../store/index.js'),
+    import('../../events/engine.js'),
+    import('../../events/store-sink.js'),
+  ]);
   const store = await openStore(config.store.url);
   try {
     const engine = new TakeoverEngine(new StoreSink(store), { config: { ...config.takeover, orgDomains: config.org.domains } });
@@ -75,6 +75,7 @@ export function register(program: Command): void {
       try {
         const config = configFrom(options);
         const token = readIntakeToken(config);
+        const { httpEventSource } = await import('../../events/sources/http.js');
         const stop = new AbortController();
         process.once('SIGINT', () => stop.abort());
         process.once('SIGTERM', () => stop.abort());
@@ -103,6 +104,10 @@ export function register(program: Command): void {
     .action(async (options: CommonOptions & { account: string; sent?: string[]; inbox?: string[]; json?: boolean }) => {
       try {
         const config = configFrom(options);
+        const [{ loadPipelineJudge }, { mailboxFilesSource }] = await Promise.all([
+          import('../../events/message-event.js'),
+          import('../../events/sources/files.js'),
+        ]);
         const problems: string[] = [];
         const judge = await loadPipelineJudge(config.org.domains, () => new Date());
         const source = mailboxFilesSource({

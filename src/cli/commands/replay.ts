@@ -1,9 +1,9 @@
 // `kizuki replay scenarios/<file> [--json]`: runs a scenario in simulated time and shows what Kizuki noticed, and when.
 import type { Command } from 'commander';
-import { formatDuration } from '../../incidents/timeline.js';
-import { type ReplaySummary, replayScenario } from '../../incidents/replay.js';
+import type { ReplaySummary } from '../../incidents/replay.js';
 
-function printTimeline(summary: ReplaySummary, lang: 'en' | 'ja'): void {
+async function printTimeline(summary: ReplaySummary, lang: 'en' | 'ja'): Promise<void> {
+  const { formatDuration } = await import('../../incidents/timeline.js');
   const out = process.stdout;
   out.write(`${summary.title[lang]}\n`);
   out.write(`${summary.events} events replayed, ${summary.signals} signals, ${summary.incidents_opened} incident(s) opened; lure verdict: ${summary.lure_verdict ?? 'n/a'} (${summary.verdict_source})\n\n`);
@@ -42,6 +42,7 @@ export function register(program: Command): void {
     .action(async (file: string, options: { json?: boolean; lang: string; pipeline: boolean }) => {
       let summary: ReplaySummary;
       try {
+        const { replayScenario } = await import('../../incidents/replay.js');
         summary = await replayScenario(file, { pipeline: options.pipeline ? 'auto' : 'off' });
       } catch (error) {
         process.stderr.write(`kizuki replay: ${(error as Error).message}\n`);
@@ -49,6 +50,6 @@ export function register(program: Command): void {
         return;
       }
       if (options.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      else printTimeline(summary, options.lang === 'ja' ? 'ja' : 'en');
+      else await printTimeline(summary, options.lang === 'ja' ? 'ja' : 'en');
     });
 }

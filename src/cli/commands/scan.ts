@@ -1,6 +1,5 @@
 // `kizuki scan PATH...` — judge messages from .eml files, folders, mbox files or standard input.
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { runScan } from '../../scan/run.js';
 
 export function register(program: Command): void {
   program
@@ -22,6 +21,8 @@ export function register(program: Command): void {
     .option('--timeout <ms>', 'time limit per message', parseCount)
     .option('--no-progress', 'no progress bar')
     .action(async (paths: string[], options: ScanCliOptions) => {
+      // imported here, not at the top, so that other commands and --help start without loading the analysis stack
+      const { runScan } = await import('../../scan/run.js');
       process.exitCode = await runScan(paths, options);
     });
 }
