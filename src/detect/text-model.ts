@@ -153,7 +153,7 @@ export const DEFAULT_TRAINING: TrainingOptions = {
   l2: 0.003,
   learningRate: 0.1,
   epochs: 15,
-  minHamPerLanguage: 50,
+  minHamPerLanguage: 200,
   trainedOn: '',
 };
 
