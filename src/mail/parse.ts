@@ -273,7 +273,8 @@ function structureProblems(bytes: Uint8Array, bounds: HeaderBounds, fields: RawH
   } else if (!FIRST_LINE_IS_HEADER_RE.test(firstLine)) {
     problems.push({ stage: 'parse', message: 'the first line is not a header field: this may not be a mail message' });
   }
-  if (contentType.startsWith('multipart/')) {
+  // A returned message in a bounce often keeps only its headers: no body, so no boundary to find.
+  if (contentType.startsWith('multipart/') && hasContent(bytes, bounds.bodyStart)) {
     const boundary = BOUNDARY_RE.exec(contentTypeRaw);
     const value = boundary?.[1] ?? boundary?.[2] ?? '';
     if (!value) {
@@ -283,6 +284,14 @@ function structureProblems(bytes: Uint8Array, bounds: HeaderBounds, fields: RawH
     }
   }
   return problems;
+}
+
+function hasContent(bytes: Uint8Array, start: number): boolean {
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return true;
+  }
+  return false;
 }
 
 /** Fills text, html and parts: the single-part fast path, else postal-mime, else the raw body as text. */
