@@ -223,7 +223,7 @@ export function evaluateRules(rules: readonly CompiledRule[], view: DetectionVie
       senderDomain: view.sender.domain,
       senderName: view.sender.name,
       subject: view.msg.subject.slice(0, 120),
-      brands: view.brand.offBrand.join(', ') || view.brand.named.join(', '),
+      brands: view.brand.offBrandLabels.join(', ') || view.brand.namedLabels.join(', '),
       score: String(rule.info.score),
     };
     for (const [name, fn] of rule.evidence) {

@@ -155,6 +155,9 @@ export interface BrandView {
   named: string[];
   /** brands named while neither the sender nor any link belongs to them */
   offBrand: string[];
+  /** short display names of `named` and `offBrand`, for reason sentences (not visible to CEL) */
+  namedLabels: string[];
+  offBrandLabels: string[];
 }
 
 export interface ProfileFields {
@@ -340,7 +343,7 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
     sender,
     auth: authView,
     lure,
-    brand: { named, offBrand },
+    brand: { named, offBrand, namedLabels: named.map((id) => brandLabel(ctx, id)), offBrandLabels: offBrand.map((id) => brandLabel(ctx, id)) },
     links,
     attachments,
     profile: historyOf(profile, analysis),
@@ -362,6 +365,12 @@ const FREEMAIL = new Set([
   'proton.me', 'zoho.com', 'qq.com', '163.com', '126.com', 'uol.com.br', 'bol.com.br', 'terra.com.br', 'ig.com.br', 'hotmail.com.br',
   'yahoo.com.br', 'outlook.jp', 'docomo.ne.jp', 'ezweb.ne.jp', 'softbank.ne.jp', 'i.softbank.jp', 'tutanota.com', 'hushmail.com',
 ]);
+
+/** 'Google (Docs, Drive, Gmail, Workspace)' → 'Google' */
+function brandLabel(ctx: ViewContext, id: string): string {
+  const name = ctx.data.brands.find((b) => b.id === id)?.name ?? id;
+  return name.split(' (')[0] ?? name;
+}
 
 /** '_Confirm_Your_Reward_', '#Home_Security#', '*SALE*': separators or wrappers that keep filters from seeing words. */
 function isDecorated(text: string): boolean {
