@@ -10,6 +10,7 @@ import { emptyAddress } from './headers.js';
 import type { AnalyseOptions } from './options.js';
 import { type ParsedMessage, parseMessage } from './parse.js';
 import { parseReceivedChain } from './received.js';
+import { returnedMessageOf } from './returned.js';
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
@@ -174,6 +175,10 @@ export async function analyse(raw: Uint8Array, options: AnalyseOptions): Promise
     errors,
   };
   if (parsed.sender) analysis.sender = parsed.sender;
+  if (analysis.facts.isBounce) {
+    const returned = safely('parse', errors, () => returnedMessageOf(parsed.parts), undefined);
+    if (returned) analysis.returnedMessage = returned;
+  }
   return analysis;
 }
 

@@ -202,6 +202,16 @@ export interface MessageFacts {
   isMailingList: boolean;
 }
 
+/** Headers of the message a delivery report (bounce) returns, read from its message/rfc822 or text/rfc822-headers part. */
+export interface ReturnedMessage {
+  from: MailAddress;
+  to: MailAddress[];
+  subject: string;
+  messageId: string;
+  /** ISO 8601, '' when absent or unparsable */
+  date: string;
+}
+
 export interface Analysis {
   schema: typeof ANALYSIS_SCHEMA;
   /** sha256 of the raw message bytes */
@@ -230,5 +240,7 @@ export interface Analysis {
   links: Link[];
   auth: AuthenticationSummary;
   facts: MessageFacts;
+  /** for a bounce (facts.isBounce) that carries the returned message or its headers */
+  returnedMessage?: ReturnedMessage;
   errors: AnalysisError[];
 }

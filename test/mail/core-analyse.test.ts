@@ -104,6 +104,49 @@ describe('analyse()', () => {
     assert.equal(analysis.text, 'Your mailbox is full. Sign in to keep receiving mail.');
   });
 
+  it("gives a bounce the returned message's headers, and leaves them off other mail", async () => {
+    const bounce = lf(
+      'From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>',
+      'To: taro@victim.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="R"',
+      '',
+      '--R',
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      '--R',
+      'Content-Type: message/delivery-status',
+      '',
+      'Final-Recipient: rfc822; gone@customer.example',
+      'Action: failed',
+      'Status: 5.1.1',
+      '--R',
+      'Content-Type: text/rfc822-headers',
+      '',
+      'From: Taro <taro@victim.example>',
+      'To: gone@customer.example',
+      'Subject: =?UTF-8?B?44OV44Kh44Kk44Or44KS5YWx5pyJ44GX44G+44GX44Gf?=',
+      'Message-ID: <lure-7@victim.example>',
+      'Date: Tue, 11 Jul 2017 17:21:47 -0700',
+      'Content-Type: multipart/mixed; boundary="gone"',
+      '',
+      '--R--',
+    );
+    const analysis = await analyse(bounce, testOptions());
+    assert.equal(analysis.facts.isBounce, true);
+    assert.deepEqual(analysis.returnedMessage, {
+      from: { name: 'Taro', address: 'taro@victim.example', domain: 'victim.example' },
+      to: [{ name: '', address: 'gone@customer.example', domain: 'customer.example' }],
+      subject: 'ファイルを共有しました',
+      messageId: '<lure-7@victim.example>',
+      date: '2017-07-12T00:21:47.000Z',
+    });
+    assert.deepEqual(analysis.errors, []);
+    const ordinary = await analyse(lf('From: a@b.example', 'Subject: hi', '', 'x'), testOptions());
+    assert.equal(ordinary.returnedMessage, undefined);
+  });
+
   it('keeps the link limit and says so', async () => {
     const urls = Array.from({ length: 30 }, (_, i) => `https://site${i}.example/`).join(' ');
     const analysis = await analyse(lf('From: a@b.example', '', urls), testOptions({ limits: { ...testOptions().limits, maxLinks: 10 } }));
