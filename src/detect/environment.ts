@@ -30,6 +30,7 @@ const MESSAGE_FIELDS: FieldSpec = {
   returnPathDiffers: 'bool', fileShareSubject: 'bool', bodyForm: 'bool', bodyPassword: 'bool', imageHeavy: 'bool',
   greetsByAddress: 'bool', subjectCaps: 'double', mixedScriptWords: 'int', fancyLetters: 'int', invisibleChars: 'int',
   quotesRecipientAddress: 'bool', linksToSender: 'double', visibleTextLength: 'int', decoratedWording: 'bool',
+  returnedSubject: 'string', returnedLure: 'bool', returnedFromOrg: 'bool',
 };
 
 const SENDER_FIELDS: FieldSpec = {

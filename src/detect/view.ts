@@ -110,6 +110,12 @@ export interface MessageView {
   visibleTextLength: number;
   /** subject or sender name written with '_', '#' or '*' in place of spaces or as wrapping ('_50%_Off_Sale_', '#Casino#') */
   decoratedWording: boolean;
+  /** subject of the message a bounce returns ('' when not a bounce or none is returned) */
+  returnedSubject: string;
+  /** the returned message's subject is a file-share, sign-in, account or mailbox lure */
+  returnedLure: boolean;
+  /** the returned message was sent from one of the organisation's own addresses */
+  returnedFromOrg: boolean;
 }
 
 export interface SenderView {
@@ -275,6 +281,9 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
   const opening = `${analysis.subject}\n${bodyText.slice(0, 300)}`.toLowerCase();
   const recipientAddresses = [...analysis.to, ...analysis.cc].map((r) => r.address.toLowerCase()).filter((a) => a.includes('@'));
   const webLinks = links.filter((l) => l.scheme.startsWith('http'));
+  const returned = analysis.returnedMessage;
+  const returnedSubjectNorm = returned ? normaliseText(returned.subject) : '';
+  const returnedLures = returned ? findLures(returnedSubjectNorm, foldDiacritics(returnedSubjectNorm)) : undefined;
   const recipientLocal = (analysis.to[0]?.address ?? '').split('@')[0] ?? '';
   const visibleLength = bodyText.replace(/\s+/g, ' ').trim().length;
 
@@ -316,6 +325,9 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
     linksToSender: webLinks.length ? webLinks.filter((l) => l.sameAsSender).length / webLinks.length : 1,
     visibleTextLength: bodyText.replace(/<?\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ').replace(/\s+/g, ' ').trim().length,
     decoratedWording: isDecorated(analysis.subject) || isDecorated(analysis.from.name),
+    returnedSubject: returned?.subject ?? '',
+    returnedLure: returnedLures ? returnedLures.fileShare || returnedLures.credential || returnedLures.accountThreat || returnedLures.mailboxQuota || isFileShareSubject(returnedSubjectNorm) : false,
+    returnedFromOrg: !!returned?.from.domain && (ctx.orgDomains.has(returned.from.domain) || ctx.orgDomains.has(domainParts(returned.from.domain).registrable)),
   };
 
   const sender: SenderView = {

@@ -19,17 +19,11 @@ interface Expected {
   samples: Array<{ file: string; verdict: string }>;
 }
 
-/**
- * 05-bounce.eml carries the returned lure only as a text/rfc822-headers part, which the Analysis does not
- * expose yet: its verdict is a known gap (the takeover engine reads the same bounce from the events side).
- */
-const KNOWN_GAPS = new Set(['05-bounce.eml']);
-
 describe('detect: the 2017 seed samples', () => {
   const seedDir = join(repoRoot, 'samples', 'seed-2017');
   const expected = JSON.parse(readFileSync(join(seedDir, 'expected.json'), 'utf8')) as Expected;
   for (const sample of expected.samples) {
-    it(`${sample.file} is ${sample.verdict}`, { todo: KNOWN_GAPS.has(sample.file) ? 'returned headers are not in the Analysis yet' : undefined }, async () => {
+    it(`${sample.file} is ${sample.verdict}`, async () => {
       const detector = await loadDetector({ ruleDirs: [], orgDomains: expected.orgDomains });
       const options = defaultAnalyseOptions({ orgDomains: expected.orgDomains, auth: { mode: 'headers', trustedHosts: expected.trustedHosts } });
       const analysis = await analyse(new Uint8Array(readFileSync(join(seedDir, sample.file))), options);
