@@ -10,15 +10,36 @@ export type PdfLoadingTask = ReturnType<PdfJs['getDocument']>;
 
 let loading: Promise<PdfJs> | undefined;
 
+/**
+ * The legacy build bundles core-js, which on Node 20 replaces Array.prototype.push (over an edge case of arrays
+ * longer than 2^32) and JSON.parse/stringify with much slower versions — for every module in the thread, not just
+ * pdf.js: after the first PDF, parsing mail got measurably slower. Node's own versions serve pdf.js just as well,
+ * so they are put back once it has loaded. The polyfills that only add missing methods stay.
+ */
+function keepNativeBuiltins(): () => void {
+  const push = Array.prototype.push;
+  const { parse, stringify } = JSON;
+  return () => {
+    Object.defineProperty(Array.prototype, 'push', { value: push, writable: true, configurable: true, enumerable: false });
+    JSON.parse = parse;
+    JSON.stringify = stringify;
+  };
+}
+
 async function load(): Promise<PdfJs> {
-  // Importing the worker module and publishing it on globalThis makes pdf.js use it in-process
-  // instead of spawning or fetching a worker script.
-  const workerSpecifier = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
-  const worker: unknown = await import(workerSpecifier);
-  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  pdfjs.GlobalWorkerOptions.workerSrc ||= workerSpecifier;
-  return pdfjs;
+  const restoreBuiltins = keepNativeBuiltins();
+  try {
+    // Importing the worker module and publishing it on globalThis makes pdf.js use it in-process
+    // instead of spawning or fetching a worker script.
+    const workerSpecifier = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+    const worker: unknown = await import(workerSpecifier);
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    pdfjs.GlobalWorkerOptions.workerSrc ||= workerSpecifier;
+    return pdfjs;
+  } finally {
+    restoreBuiltins();
+  }
 }
 
 export function loadPdfJs(): Promise<PdfJs> {
