@@ -17,6 +17,7 @@ const limitsSchema = z
     maxPdfBytes: z.number().int().positive(),
     maxPdfPages: z.number().int().positive(),
     maxImageBytes: z.number().int().positive(),
+    maxQrImages: z.number().int().min(0),
     maxBodyChars: z.number().int().positive(),
     maxLinks: z.number().int().positive(),
     attachmentBudgetMs: z.number().int().positive(),

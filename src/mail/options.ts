@@ -17,6 +17,8 @@ export interface AnalysisLimits {
   maxPdfPages: number;
   /** images larger than this are not decoded for QR codes */
   maxImageBytes: number;
+  /** images per message searched for a QR code, the likeliest first (square, large enough) */
+  maxQrImages: number;
   /** characters of text / html kept in the Analysis */
   maxBodyChars: number;
   /** links kept per message */
@@ -34,6 +36,7 @@ export const DEFAULT_LIMITS: AnalysisLimits = {
   maxPdfBytes: 20 * 1024 * 1024,
   maxPdfPages: 10,
   maxImageBytes: 4 * 1024 * 1024,
+  maxQrImages: 3,
   maxBodyChars: 200_000,
   maxLinks: 500,
   attachmentBudgetMs: 5_000,

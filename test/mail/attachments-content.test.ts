@@ -133,6 +133,15 @@ describe('attachments: QR codes in images', () => {
     assert.deepEqual(report.attachments[0]?.qrCodes, ['https://big-photo.example/q']);
   });
 
+  it('spends the per-message QR searches on the images that look most like a code', async () => {
+    const banner = qrInLargePng('https://banner.example/', 1200, 300, 4, { x: 40, y: 40 });
+    const square = qrPng('https://square.example/', 6);
+    const one = await inspectAttachments([part('banner.png', banner), part('code.png', square)], context({ limits: { maxQrImages: 1 } }));
+    assert.deepEqual(one.attachments.map((info) => info.qrCodes), [[], ['https://square.example/']], 'the square image is searched first although listed second');
+    const two = await inspectAttachments([part('banner.png', banner), part('code.png', square)], context({ limits: { maxQrImages: 2 } }));
+    assert.deepEqual(two.attachments.map((info) => info.qrCodes), [['https://banner.example/'], ['https://square.example/']]);
+  });
+
   it('a QR code that is not a URL is kept but is no link', async () => {
     const report = await inspectAttachments([part('wifi.png', qrPng('WIFI:T:WPA;S:office;P:secret;;'))], context());
     assert.deepEqual(report.attachments[0]?.qrCodes, ['WIFI:T:WPA;S:office;P:secret;;']);
@@ -146,7 +155,7 @@ describe('attachments: QR codes in images', () => {
     new DataView(huge.buffer).setUint32(20, 30000);
     const report = await inspectAttachments(
       [part('logo.png', plainPng()), part('big.png', qrPng('https://x.example/', 20)), part('bomb.png', huge), part('cut.jpg', qrJpeg('https://y.example/').slice(0, 300))],
-      context({ limits: { maxImageBytes: 2000 } }),
+      context({ limits: { maxImageBytes: 2000, maxQrImages: 10 } }),
     );
     assert.deepEqual(report.attachments[0]?.qrCodes, []);
     assert.deepEqual(report.attachments[0]?.errors, []);

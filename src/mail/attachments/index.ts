@@ -12,7 +12,7 @@ import { inspectHtml } from './html.js';
 import { isLinkOnly, type LinkOnlyEvidence } from './link-only.js';
 import { inspectOffice } from './office.js';
 import { inspectPdf } from './pdf.js';
-import { readQrFromImage } from './qr.js';
+import { qrLikelihood, readQrFromImage } from './qr.js';
 import { sniff } from './sniff.js';
 import { inspectZip, type UnpackBudget } from './zip.js';
 
@@ -47,6 +47,9 @@ class Inspection {
   readonly errors: AnalysisError[] = [];
   readonly budget: UnpackBudget;
   readonly now: () => number;
+  /** images chosen for the QR search; images met inside archives or attached messages use what is left */
+  private qrChosen = new Set<Uint8Array>();
+  private qrSearchesLeft: number;
   private deadlineNoted = false;
   private partsCapNoted = false;
   private linksCapNoted = false;
@@ -54,6 +57,28 @@ class Inspection {
   constructor(readonly ctx: AttachmentContext) {
     this.budget = { remaining: ctx.limits.maxUnpackedBytes, used: 0 };
     this.now = ctx.now ?? Date.now;
+    this.qrSearchesLeft = ctx.limits.maxQrImages;
+  }
+
+  /**
+   * Searching an image for a QR code is the costliest thing done to ordinary mail (logos, photos, banners), so a
+   * message gets at most maxQrImages searches, spent on the images that look most like a code.
+   */
+  chooseQrImages(parts: RawPart[]): void {
+    const ranked = parts
+      .filter((p) => /^image\/(png|jpe?g)$/i.test(p.mimeType) || /\.(png|jpe?g)$/i.test(p.filename))
+      .map((p) => ({ content: p.content, likelihood: qrLikelihood(p.content) }))
+      .filter((p) => p.likelihood > 0)
+      .sort((a, b) => b.likelihood - a.likelihood);
+    for (const image of ranked.slice(0, this.qrSearchesLeft)) this.qrChosen.add(image.content);
+    this.qrSearchesLeft -= this.qrChosen.size;
+  }
+
+  mayReadQr(content: Uint8Array): boolean {
+    if (this.qrChosen.has(content)) return true;
+    if (this.qrSearchesLeft <= 0) return false;
+    this.qrSearchesLeft -= 1;
+    return true;
   }
 
   pastDeadline(): boolean {
@@ -167,6 +192,7 @@ const inspectHtmlPart: Inspector = async (state, info, part) => {
 
 const inspectImagePart: Inspector = async (state, info, part) => {
   const links: Link[] = [];
+  if (!state.mayReadQr(part.content)) return { info, links };
   try {
     const payload = readQrFromImage(part.content, info.detectedType === 'png' ? 'png' : 'jpeg', state.ctx.limits.maxImageBytes);
     if (payload) {
@@ -298,6 +324,7 @@ async function inspectPart(state: Inspection, part: RawPart, depth: number, pare
 
 export async function inspectAttachments(parts: RawPart[], ctx: AttachmentContext): Promise<AttachmentReport> {
   const state = new Inspection(ctx);
+  state.chooseQrImages(parts);
   for (const part of parts) await inspectPart(state, part, ctx.depth, undefined);
   return { attachments: state.attachments, links: state.links, errors: state.errors };
 }

@@ -26,6 +26,25 @@ export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;
 }
 
+/** Width and height of a PNG or JPEG from its header, without decoding it. */
+export function imageSize(data: Uint8Array): { width: number; height: number } | undefined {
+  return pngSize(data) ?? jpegSize(data);
+}
+
+/**
+ * How much an image looks like it could be a QR code, from its header alone: square images of a readable size
+ * first, then other readable ones by size; 0 for images too small to hold a code.
+ */
+export function qrLikelihood(data: Uint8Array): number {
+  const size = imageSize(data);
+  if (!size) return 0.5;
+  const short = Math.min(size.width, size.height);
+  const long = Math.max(size.width, size.height);
+  if (short < MIN_SIDE) return 0;
+  const squareish = long / short <= 1.5;
+  return (squareish ? 2 : 1) + Math.min(short, 1000) / 1000;
+}
+
 export class ImageLimitError extends Error {
   override name = 'ImageLimitError';
 }
