@@ -36,7 +36,7 @@ export const DEFAULT_LIMITS: AnalysisLimits = {
   maxPdfBytes: 20 * 1024 * 1024,
   maxPdfPages: 10,
   maxImageBytes: 4 * 1024 * 1024,
-  maxQrImages: 3,
+  maxQrImages: 2,
   maxBodyChars: 200_000,
   maxLinks: 500,
   attachmentBudgetMs: 5_000,

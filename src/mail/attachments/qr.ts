@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 /** Images with more pixels than this are not decoded at all (memory guard). */
 export const MAX_DECODE_PIXELS = 40_000_000;
 /** Larger images are shrunk to about this many pixels before the QR search (time guard). */
-const SEARCH_PIXELS = 500_000;
+const SEARCH_PIXELS = 250_000;
 /** Smaller images cannot hold a readable QR code (a version-1 code is 21 modules plus quiet zone). */
 const MIN_SIDE = 29;
 
