@@ -5,6 +5,9 @@ import type { Analysis } from '../model/analysis.js';
 import type { Verdict } from '../model/verdict.js';
 import { parseBounce } from './bounce.js';
 import { stableId } from './event.js';
+import { loadDetector } from '../detect/index.js';
+import { analyse } from '../mail/analyse.js';
+import { defaultAnalyseOptions } from '../mail/options.js';
 
 /** Analyse and judge one raw message (the mail-core + detection stages, injected). */
 export type MessageJudge = (raw: Uint8Array) => Promise<{ analysis: Analysis; verdict: Verdict }>;
@@ -81,20 +84,12 @@ export async function messageEvent(input: RawMessageInput, judge?: MessageJudge)
   };
 }
 
-/** The real pipeline (mail-core's analyse + detection's loadDetector), or undefined while either is missing. */
-export async function loadPipelineJudge(orgDomains: string[], now: () => Date): Promise<MessageJudge | undefined> {
-  try {
-    const mail = (await import('../mail/analyse.js')) as typeof import('../mail/analyse.js');
-    const options = (await import('../mail/options.js')) as typeof import('../mail/options.js');
-    const detect = (await import('../detect/index.js')) as typeof import('../detect/index.js');
-    const detector = await detect.loadDetector({ ruleDirs: [], orgDomains });
-    const analyseOptions = options.defaultAnalyseOptions({ orgDomains, now });
-    return async (raw) => {
-      const analysis = await mail.analyse(raw, analyseOptions);
-      return { analysis, verdict: detector.judge(analysis) };
-    };
-  } catch (error) {
-    if (process.env.KIZUKI_DEBUG) console.error('pipeline unavailable:', error);
-    return undefined;
-  }
+/** The real pipeline: analyse() and the detector, as `kizuki scan` uses them. */
+export async function loadPipelineJudge(orgDomains: string[], now: () => Date): Promise<MessageJudge> {
+  const detector = await loadDetector({ ruleDirs: [], orgDomains });
+  const analyseOptions = defaultAnalyseOptions({ orgDomains, now });
+  return async (raw) => {
+    const analysis = await analyse(raw, analyseOptions);
+    return { analysis, verdict: detector.judge(analysis) };
+  };
 }

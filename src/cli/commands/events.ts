@@ -114,7 +114,7 @@ export function register(program: Command): void {
           account: options.account.toLowerCase(),
           sent: options.sent ?? [],
           inbox: options.inbox ?? [],
-          ...(judge ? { judge } : {}),
+          judge,
           onError: (where, error) => problems.push(`${where}: ${error.message}`),
         });
         const { totals, incidents } = await runSource(config, source);

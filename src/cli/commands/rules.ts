@@ -1,11 +1,17 @@
 // `kizuki rules list` and `kizuki rules test`: the rule pack as data, checked against its own samples.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { analyse } from '../../mail/analyse.js';
-import { defaultAnalyseOptions } from '../../mail/options.js';
-import { formatProblem, loadRules } from '../../detect/detector.js';
-import { ENVIRONMENT_DOC } from '../../detect/environment.js';
-import { readSampleContext, type SampleContext, testRules } from '../../detect/rule-tests.js';
+import type { SampleContext } from '../../detect/rule-tests.js';
+
+// The detection stack is imported when a command runs, so other commands start without it.
+const detection = async () => {
+  const [detector, environment, ruleTests] = await Promise.all([
+    import('../../detect/detector.js'),
+    import('../../detect/environment.js'),
+    import('../../detect/rule-tests.js'),
+  ]);
+  return { ...detector, ...environment, ...ruleTests };
+};
 
 interface RulesCliOptions {
   rules?: string[];
@@ -36,6 +42,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .option('--environment', 'also list the variables and functions rule conditions can use')
     .action(async (options: RulesCliOptions) => {
+      const { loadRules, formatProblem, ENVIRONMENT_DOC } = await detection();
       const loaded = await loadRules({ ruleDirs: ruleDirs(options), orgDomains: [] });
       if (options.json) {
         console.log(JSON.stringify({ rules: loaded.rules.map((r) => r.info), problems: loaded.problems }, null, 2));
@@ -61,6 +68,7 @@ export function register(program: Command): void {
     .option('--only <text>', 'only rules whose id contains this text')
     .option('--json', 'print JSON')
     .action(async (options: RulesCliOptions) => {
+      const { readSampleContext, testRules, formatProblem } = await detection();
       const context = await readSampleContext(options.context);
       const report = await testRules(ruleDirs(options), context, analyseSample, options.only);
       if (options.json) {
@@ -77,6 +85,7 @@ export function register(program: Command): void {
 }
 
 async function analyseSample(raw: Uint8Array, context: SampleContext) {
+  const [{ analyse }, { defaultAnalyseOptions }] = await Promise.all([import('../../mail/analyse.js'), import('../../mail/options.js')]);
   const options = defaultAnalyseOptions({ orgDomains: context.orgDomains, auth: { mode: 'headers', trustedHosts: context.trustedHosts } });
   return analyse(raw, options);
 }

@@ -1,5 +1,6 @@
 // `kizuki scan PATH...` — judge messages from .eml files, folders, mbox files or standard input.
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
+import { parseCount } from '../parse-count.js';
 
 export function register(program: Command): void {
   program
@@ -42,10 +43,4 @@ export interface ScanCliOptions {
   rules?: string[];
   timeout?: number;
   progress?: boolean;
-}
-
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got '${value}'`);
-  return n;
 }

@@ -1,0 +1,137 @@
+// The work behind `kizuki eval`: analyse labelled mail (cached), judge it in date order, and report.
+import { createReadStream, existsSync } from 'node:fs';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../config.js';
+import { type LabelledFile, readLabelledFolders, readLabels } from './corpus.js';
+import { loadDetector } from './detector.js';
+import { evaluate, formatReport } from './evaluation.js';
+import { type AnalysedItem, judgeInOrder } from './replay.js';
+import { DEFAULT_TRAINING, foldOf, MODEL_CLASSES, messageTokens, shapeTokens, trainModel } from './text-model.js';
+import { DEFAULT_LIMITS } from '../mail/options.js';
+import type { Analysis } from '../model/analysis.js';
+import { createAnalysisPool } from '../scan/pool.js';
+
+import type { EvalCliOptions } from '../cli/commands/eval.js';
+
+export async function runEval(folders: string[], options: EvalCliOptions): Promise<number> {
+  if (!options.labels && !folders.length) {
+    console.error('kizuki eval: give --labels FILE (e.g. ../shared/corpus/labels.tsv) or labelled folders');
+    return 2;
+  }
+  const config = loadConfig({ path: options.config });
+  const orgDomains = options.orgDomain ?? config.org.domains;
+  const trustedHosts = options.trustHost ?? config.auth.trustedHosts;
+  const files: LabelledFile[] = [];
+  try {
+    if (options.labels) files.push(...(await readLabels(options.labels)));
+    files.push(...(await readLabelledFolders(folders)));
+  } catch (error) {
+    console.error(`kizuki eval: ${(error as Error).message}`);
+    return 2;
+  }
+  if (options.holdout) files.splice(0, files.length, ...files.filter((f) => foldOf(f.path) === 0));
+  const detector = await loadDetector({
+    ruleDirs: [...config.detection.ruleDirs, ...(options.rules ?? [])],
+    orgDomains,
+    knownContactDomains: config.detection.knownContactDomains,
+    allow: config.detection.allow,
+    block: config.detection.block,
+    useTextModel: options.model !== false,
+  });
+  const items = await analyseAll(files, { ...options, orgDomains, trustedHosts, workers: options.workers ?? config.scan.workers });
+  if (options.trainModel) {
+    const documents = items
+      .filter((i) => i.analysis && foldOf(i.path) !== 0 && (MODEL_CLASSES as readonly string[]).includes(i.label))
+      .map((i) => ({ label: i.label, tokens: messageTokens(i.analysis as Analysis), language: (i.analysis as Analysis).facts.language }));
+    const trainedOn = `${documents.length} messages (${options.labels ?? folders.join(' ')}), folds 1-4 of 5`;
+    const model = trainModel(documents, { ...DEFAULT_TRAINING, trainedOn });
+    const shapeModel = trainModel(
+      documents.map((d) => ({ ...d, tokens: shapeTokens(d.tokens) })),
+      { ...DEFAULT_TRAINING, trainedOn: `${trainedOn}, shape tokens only`, minHamPerLanguage: Number.POSITIVE_INFINITY },
+    );
+    delete shapeModel.languages;
+    model.shapeModel = shapeModel;
+    await writeFile(options.trainModel, `${JSON.stringify(model)}\n`);
+    console.log(`text model written to ${options.trainModel}: ${Object.keys(model.weights).length} tokens from ${documents.length} messages`);
+    return 0;
+  }
+  const report = evaluate(judgeInOrder(detector, items), options.top ?? 15);
+  console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return 0;
+}
+
+interface CachedLine {
+  key: string;
+  analysis?: Analysis;
+  error?: string;
+}
+
+async function readCache(file: string | undefined): Promise<Map<string, CachedLine>> {
+  const cache = new Map<string, CachedLine>();
+  if (!file || !existsSync(file)) return cache;
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as CachedLine;
+      if (entry.key) cache.set(entry.key, entry);
+    } catch {
+      // a line cut short by an interrupted run: analyse that message again
+    }
+  }
+  return cache;
+}
+
+async function analyseAll(
+  files: LabelledFile[],
+  options: EvalCliOptions & { orgDomains: string[]; trustedHosts: string[]; workers: number },
+): Promise<AnalysedItem[]> {
+  const cache = await readCache(options.cache);
+  const pool = createAnalysisPool({
+    workers: options.workers,
+    timeoutMs: 60_000,
+    workerMemoryMb: 1024,
+    settings: { limits: DEFAULT_LIMITS, auth: { mode: 'headers', trustedHosts: options.trustedHosts, dns: 'system' }, orgDomains: options.orgDomains },
+  });
+  const items: AnalysedItem[] = new Array(files.length);
+  const pendingWrites: string[] = [];
+  let done = 0;
+  let next = 0;
+  const flush = async () => {
+    if (options.cache && pendingWrites.length) await appendFile(options.cache, pendingWrites.splice(0).join(''));
+  };
+  const settingsKey = `${options.orgDomains.join(',')}|${options.trustedHosts.join(',')}`;
+  const worker = async () => {
+    while (next < files.length) {
+      const index = next++;
+      const entry = files[index] as LabelledFile;
+      let key = '';
+      try {
+        const info = await stat(entry.file);
+        key = `${entry.path}|${info.size}|${Math.floor(info.mtimeMs)}|${settingsKey}`;
+        const cached = cache.get(key);
+        if (cached) {
+          items[index] = { path: entry.path, label: entry.label, date: entry.date, analysis: cached.analysis, error: cached.error };
+        } else {
+          const outcome = await pool.analyse(new Uint8Array(await readFile(entry.file)));
+          const line: CachedLine = 'analysis' in outcome ? { key, analysis: outcome.analysis } : { key, error: outcome.error };
+          items[index] = { path: entry.path, label: entry.label, date: entry.date, analysis: line.analysis, error: line.error };
+          pendingWrites.push(`${JSON.stringify(line)}\n`);
+          if (pendingWrites.length >= 200) await flush();
+        }
+      } catch (error) {
+        items[index] = { path: entry.path, label: entry.label, date: entry.date, error: (error as Error).message };
+      }
+      done++;
+      if (options.progress !== false && done % 500 === 0) process.stderr.write(`analysed ${done}/${files.length}\n`);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(2, pool.threads * 2) }, worker));
+    await flush();
+  } finally {
+    await pool.close();
+  }
+  return items;
+}
