@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ANALYSIS_SCHEMA, type Analysis, type AnalysisError, type AttachmentInfo } from '../model/analysis.js';
 import { type AttachmentReport, inspectAttachments, type RawPart } from './attachments/index.js';
+import { invitesQrScan } from './attachments/qr.js';
 import { authenticateMessage, noAuthentication } from './authenticate.js';
 import { collectTextLinks, LinkCollector, scanHtml } from './body-links.js';
 import { computeFacts } from './facts.js';
@@ -110,7 +111,7 @@ export async function analyse(raw: Uint8Array, options: AnalyseOptions): Promise
     parsed.parts.length === 0
       ? Promise.resolve({ attachments: [], links: [], errors: [] })
       : Promise.resolve()
-          .then(() => inspectAttachments(parsed.parts, { limits, deadline, depth: 0, parseNested }))
+          .then(() => inspectAttachments(parsed.parts, { limits, deadline, depth: 0, parseNested, qrInvited: invitesQrScan(parsed.subject, text) }))
           .catch((error: unknown) => ({
           attachments: bareAttachments(parsed.parts, 0),
           links: [],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspectAttachments } from '../../src/mail/attachments/index.js';
 import { buildDocx, buildZip, context, part, plainPng, qrInLargePng, qrJpeg, qrPng } from './attachments-fixtures.js';
+import { invitesQrScan } from '../../src/mail/attachments/qr.js';
 
 describe('attachments: Office documents', () => {
   it('turns an external hyperlink relationship into a link with its visible text', async () => {
@@ -140,6 +141,20 @@ describe('attachments: QR codes in images', () => {
     assert.deepEqual(one.attachments.map((info) => info.qrCodes), [[], ['https://square.example/']], 'the square image is searched first although listed second');
     const two = await inspectAttachments([part('banner.png', banner), part('code.png', square)], context({ limits: { maxQrImages: 2 } }));
     assert.deepEqual(two.attachments.map((info) => info.qrCodes), [['https://banner.example/'], ['https://square.example/']]);
+  });
+
+  it('searches inline pictures only when the message invites a scan; attached images always', async () => {
+    const inline = { ...part('logo.png', qrPng('https://inline.example/', 6)), disposition: 'inline' as const };
+    const attached = part('code.png', qrPng('https://attached.example/', 6));
+    const quiet = await inspectAttachments([inline, attached], context({ qrInvited: false }));
+    assert.deepEqual(quiet.attachments.map((info) => info.qrCodes), [[], ['https://attached.example/']]);
+    const invited = await inspectAttachments([inline, attached], context({ qrInvited: true }));
+    assert.deepEqual(invited.attachments.map((info) => info.qrCodes), [['https://inline.example/'], ['https://attached.example/']]);
+    const longText = 'Our quarterly newsletter. '.repeat(40);
+    assert.equal(invitesQrScan('Newsletter', longText), false);
+    assert.equal(invitesQrScan('Newsletter', `${longText} Scan the code below to sign in.`), true);
+    assert.equal(invitesQrScan('お知らせ', `${longText} 下のQRコードを読み取ってください。`), true);
+    assert.equal(invitesQrScan('', 'See picture.'), true, 'a message that is hardly more than its pictures');
   });
 
   it('a QR code that is not a URL is kept but is no link', async () => {

@@ -32,6 +32,11 @@ export interface AttachmentContext {
   parseNested: (raw: Uint8Array, depth: number) => Promise<{ parts: RawPart[]; text: string; html: string }>;
   /** clock for the deadline, epoch ms (default Date.now); injected by tests */
   now?: () => number;
+  /**
+   * false when the message's own words give no reason to look for a QR code (see invitesQrScan): inline pictures
+   * are then not searched, only images sent as attachments. Default true.
+   */
+  qrInvited?: boolean;
 }
 
 export interface AttachmentReport {
@@ -65,8 +70,10 @@ class Inspection {
    * message gets at most maxQrImages searches, spent on the images that look most like a code.
    */
   chooseQrImages(parts: RawPart[]): void {
+    if (this.ctx.qrInvited === false) this.qrSearchesLeft = Math.min(this.qrSearchesLeft, 1);
     const ranked = parts
       .filter((p) => /^image\/(png|jpe?g)$/i.test(p.mimeType) || /\.(png|jpe?g)$/i.test(p.filename))
+      .filter((p) => this.ctx.qrInvited !== false || p.disposition === 'attachment')
       .map((p) => ({ content: p.content, likelihood: qrLikelihood(p.content) }))
       .filter((p) => p.likelihood > 0)
       .sort((a, b) => b.likelihood - a.likelihood);
@@ -76,7 +83,7 @@ class Inspection {
 
   mayReadQr(content: Uint8Array): boolean {
     if (this.qrChosen.has(content)) return true;
-    if (this.qrSearchesLeft <= 0) return false;
+    if (this.qrSearchesLeft <= 0 || this.ctx.qrInvited === false) return false;
     this.qrSearchesLeft -= 1;
     return true;
   }

@@ -45,6 +45,19 @@ export function qrLikelihood(data: Uint8Array): number {
   return (squareish ? 2 : 1) + Math.min(short, 1000) / 1000;
 }
 
+// Words with which a message asks its reader to scan a code, in the corpus' main languages.
+const SCAN_INVITATION = /\bqr\b|qr[- ]?code|\bscan|escane|escaneie|digitalize|scannez|scannen|inquadra|scansiona|スキャン|読み取|読取|二维码|二維碼|큐알|QRコード/i;
+
+/**
+ * Does the message give a reason to look for a QR code in its pictures? It asks the reader to scan something, or
+ * it has hardly any words of its own (the message is its pictures). Newsletters full of logos and photos do not,
+ * and searching their pictures would be the costliest part of reading them.
+ */
+export function invitesQrScan(subject: string, text: string): boolean {
+  if (text.replace(/\s+/g, ' ').trim().length < 400) return true;
+  return SCAN_INVITATION.test(subject) || SCAN_INVITATION.test(text.slice(0, 20_000));
+}
+
 export class ImageLimitError extends Error {
   override name = 'ImageLimitError';
 }
