@@ -195,7 +195,7 @@ describe('analyse() still reads what can be read', () => {
   });
 });
 
-describe('problems analyse() should name but does not yet', () => {
+describe('problems analyse() names in its errors', () => {
   test('a 4 MB header value is not carried whole into the Analysis', { timeout: HANG_GUARD_MS }, async () => {
     const analysis = await analysisOf('enormous-header');
     const kept = analysis.headers.reduce((sum, h) => sum + h.value.length, 0);
