@@ -72,41 +72,8 @@ export function recordFromAnalysis(ref: SourceRef, analysis: Analysis, verdict: 
   return record;
 }
 
-/** A message that exists but could not be analysed (time or memory limit): it is not passed as clean. */
-export function recordForUnanalysable(ref: SourceRef, raw: Uint8Array, sha256: string, error: string): ScanRecord {
-  return {
-    schema: SCAN_SCHEMA,
-    source: sourceOf(ref),
-    verdict: 'suspicious',
-    score: 0,
-    reasons: [
-      {
-        rule_id: 'scan.unanalysable',
-        name: 'Could not be analysed',
-        score: 0,
-        severity: 'medium',
-        en: `Kizuki could not finish analysing this message (${error}); hold it until a person has looked at it.`,
-        ja: `このメッセージの解析を完了できませんでした（${error}）。担当者が確認するまで保留してください。`,
-      },
-    ],
-    sha256,
-    size: raw.byteLength,
-    message_id: '',
-    subject: '',
-    from: '',
-    from_name: '',
-    date: '',
-    recipients: 0,
-    links: 0,
-    attachments: 0,
-    auth: { source: 'none', spf: 'none', dkim: 'none', dmarc: 'none' },
-    analysis_errors: [{ stage: 'limit', message: error }],
-    error,
-  };
-}
-
-/** A path that yielded no message at all (missing, unreadable). */
-export function recordForIoError(ref: SourceRef, error: string): ScanRecord {
+/** The fields of a record that has no analysis behind it. */
+function recordWithoutAnalysis(ref: SourceRef, error: string): ScanRecord {
   return {
     schema: SCAN_SCHEMA,
     source: sourceOf(ref),
@@ -127,4 +94,30 @@ export function recordForIoError(ref: SourceRef, error: string): ScanRecord {
     analysis_errors: [],
     error,
   };
+}
+
+/** A message that exists but could not be analysed (time or memory limit): it is not passed as clean. */
+export function recordForUnanalysable(ref: SourceRef, raw: Uint8Array, sha256: string, error: string): ScanRecord {
+  return {
+    ...recordWithoutAnalysis(ref, error),
+    verdict: 'suspicious',
+    reasons: [
+      {
+        rule_id: 'scan.unanalysable',
+        name: 'Could not be analysed',
+        score: 0,
+        severity: 'medium',
+        en: `Kizuki could not finish analysing this message (${error}); hold it until a person has looked at it.`,
+        ja: `このメッセージの解析を完了できませんでした（${error}）。担当者が確認するまで保留してください。`,
+      },
+    ],
+    sha256,
+    size: raw.byteLength,
+    analysis_errors: [{ stage: 'limit', message: error }],
+  };
+}
+
+/** A path that yielded no message at all (missing, unreadable). */
+export function recordForIoError(ref: SourceRef, error: string): ScanRecord {
+  return recordWithoutAnalysis(ref, error);
 }

@@ -1,15 +1,11 @@
 // The whole real corpus through `kizuki scan`: every file must come back as a result (a verdict, or a
 // result that names its analysis problems); nothing may crash the batch. The timeout is a hang guard only.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { corpusAvailable, corpusDir, repoRoot, runCli } from '../support/cli.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const corpusDir = resolve(repoRoot, '../shared/corpus');
-const cliPath = join(repoRoot, 'build/src/cli/main.js');
 const HANG_GUARD_MS = 45 * 60_000;
 
 interface ScanLine {
@@ -21,33 +17,16 @@ interface ScanLine {
   analysis_errors: unknown[];
 }
 
-function runScan(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-  });
-}
-
 test('kizuki scan yields a result for every file of ../shared/corpus', { timeout: HANG_GUARD_MS }, async (t) => {
-  const labels = join(corpusDir, 'labels.tsv');
-  if (!existsSync(labels)) {
-    if (process.env.CI) throw new Error('../shared/corpus not found');
-    t.skip('../shared/corpus not found beside the repository');
-    return;
-  }
-  const expected = readFileSync(labels, 'utf8')
+  if (!corpusAvailable(t)) return;
+  const expected = readFileSync(join(corpusDir, 'labels.tsv'), 'utf8')
     .split('\n')
     .slice(1)
     .map((line) => line.split('\t')[0] ?? '')
     .filter((path) => path.length > 0);
   assert.ok(expected.length > 1000, `labels.tsv lists ${expected.length} files`);
 
-  const { code, stdout, stderr } = await runScan(['scan', corpusDir, '--json', '--no-store']);
+  const { code, stdout, stderr } = await runCli(['scan', corpusDir, '--json', '--no-store']);
   assert.ok(code === 0 || code === 1, `exit code ${code}; stderr: ${stderr.slice(-2000)}`);
 
   const seen = new Set<string>();
