@@ -86,6 +86,16 @@ describe('attachments: PDF', () => {
     assert.equal(report.attachments[0]?.linkOnly, true, 'a short PDF whose QR code is a URL is a link carrier');
   });
 
+  it('leaves the pictures of a PDF that already carries a clickable link unsearched (the link decides)', async () => {
+    const pdf = await buildPdf({
+      links: [{ url: 'https://docs-viewer.example.net/d', text: 'Document' }],
+      image: qrPng('https://mfa-reset.example.org/k?u=1', 4),
+    });
+    const result = await inspectPdf(pdf, pdfOptions);
+    assert.deepEqual(result.links.map((link) => link.url), ['https://docs-viewer.example.net/d']);
+    assert.deepEqual(result.qrCodes, []);
+  });
+
   it('finds where an embedded form submits its fields', async () => {
     const pdf = await PDFDocument.create();
     const page = pdf.addPage([595, 842]);

@@ -181,7 +181,9 @@ async function readPage(document: PdfDocument, pageNumber: number, collector: Pd
     for (const url of findUrlsInText(text, options.limits.maxLinks)) collector.add(url, 'pdf-text');
     // Decoding a page's images is the costliest step of all; QR lures are short, sparse PDFs,
     // so only those pages are painted and searched.
-    if (document.numPages <= QR_SEARCH_MAX_PAGES && pageChars <= QR_SEARCH_MAX_PAGE_TEXT) {
+    // A PDF that already carries a clickable link is judged by that link; the QR search (decoding every picture,
+    // the costliest step of all) is kept for PDFs whose payload could only be a picture.
+    if (document.numPages <= QR_SEARCH_MAX_PAGES && pageChars <= QR_SEARCH_MAX_PAGE_TEXT && collector.externalLinkCount() === 0) {
       await readPageImages(page, collector, options, qrBudget);
     }
   } finally {
