@@ -10,7 +10,7 @@ import { loadReferenceData, type ReferenceData } from './reference-data.js';
 import { type RuleDefinition, type RuleProblem, type RuleSample, readRuleFile } from './rule-file.js';
 import { type ProtectedDomain, protectDomain } from './similarity.js';
 import { decide, type FiredRule } from './verdict.js';
-import { buildView, type DetectionView, type ViewContext } from './view.js';
+import { buildContentView, type ContentView, type DetectionView, type ViewContext, withHistory } from './view.js';
 
 export interface DetectionOptions {
   /** rule folders; the built-in rules/ folder is always loaded first */
@@ -38,8 +38,17 @@ export interface RuleInfo {
 
 export interface Detector {
   judge(analysis: Analysis, profile?: SenderProfile): Verdict;
+  /**
+   * The part of judging that does not depend on sender history (lure wording, brands, look-alikes, the text
+   * model): most of the cost. Plain data, so it can be done on a worker thread and finished on the main one.
+   */
+  prepare(analysis: Analysis): PreparedJudgement;
+  /** Finish a prepared judgement with the sender's history; same result as judge(analysis, profile). */
+  judgePrepared(prepared: PreparedJudgement, analysis: Analysis, profile?: SenderProfile): Verdict;
   rules: RuleInfo[];
 }
+
+export type PreparedJudgement = { content: ContentView } | { error: string };
 
 /** Every problem of every bad rule file, each with its file and position. */
 export class RuleLoadError extends Error {
@@ -259,19 +268,30 @@ function fill(template: string, values: Record<string, string>): string {
 
 export function detectorFrom(loaded: LoadedRules): Detector {
   const { rules, context } = loaded;
+  const prepare = (analysis: Analysis): PreparedJudgement => {
+    try {
+      return { content: buildContentView(analysis, context) };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  };
+  const judgePrepared = (prepared: PreparedJudgement, analysis: Analysis, profile?: SenderProfile): Verdict => {
+    // an Analysis missing parts the view needs: say so on the verdict rather than stop a batch
+    if ('error' in prepared) return decide([], [`view: ${prepared.error}`]);
+    let view: DetectionView;
+    try {
+      view = withHistory(prepared.content, analysis, profile);
+    } catch (error) {
+      return decide([], [`view: ${(error as Error).message}`]);
+    }
+    const outcome = evaluateRules(rules, view);
+    return decide(outcome.fired, outcome.errors);
+  };
   return {
     rules: rules.map((r) => r.info),
-    judge(analysis: Analysis, profile?: SenderProfile): Verdict {
-      let view: DetectionView;
-      try {
-        view = buildView(analysis, profile, context);
-      } catch (error) {
-        // an Analysis missing parts the view needs: say so on the verdict rather than stop a batch
-        return decide([], [`view: ${(error as Error).message}`]);
-      }
-      const outcome = evaluateRules(rules, view);
-      return decide(outcome.fired, outcome.errors);
-    },
+    judge: (analysis, profile) => judgePrepared(prepare(analysis), analysis, profile),
+    prepare,
+    judgePrepared,
   };
 }
 

@@ -226,7 +226,18 @@ export interface ViewContext {
 const TEXT_CAP = 6_000;
 const EXECUTABLE_EXT = /^(?:exe|scr|com|pif|bat|cmd|vbs|vbe|js|jse|wsf|wsh|hta|msi|lnk|ps1|jar|iso|img|vhd|cab|cpl|reg|dll|apk)$/;
 
+/** Everything in the view except the sender's history: the costly part, which can run away from the history. */
+export type ContentView = Omit<DetectionView, 'profile'>;
+
 export function buildView(analysis: Analysis, profile: SenderProfile | undefined, ctx: ViewContext): DetectionView {
+  return withHistory(buildContentView(analysis, ctx), analysis, profile);
+}
+
+export function withHistory(content: ContentView, analysis: Analysis, profile: SenderProfile | undefined): DetectionView {
+  return { ...content, profile: historyOf(profile, analysis) };
+}
+
+export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentView {
   const facts = analysis.facts;
   const html = analysis.html ?? '';
   const bodyText = analysis.text?.trim() ? analysis.text : htmlToText(html);
@@ -358,7 +369,6 @@ export function buildView(analysis: Analysis, profile: SenderProfile | undefined
     brand: { named, offBrand, namedLabels: named.map((id) => brandLabel(ctx, id)), offBrandLabels: offBrand.map((id) => brandLabel(ctx, id)) },
     links,
     attachments,
-    profile: historyOf(profile, analysis),
     model: modelView(ctx.model, analysis),
   };
 }

@@ -2,6 +2,7 @@
 // sender history grows in a deterministic order) → record.
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../model/analysis.js';
+import type { PreparedJudgement } from '../detect/index.js';
 import type { SenderProfile, Verdict } from '../model/verdict.js';
 import { orderedMap } from './ordered.js';
 import type { AnalysisPool } from './pool.js';
@@ -11,6 +12,8 @@ import type { SourceItem, SourceRef } from './sources.js';
 /** What the pipeline needs from the detection stage. */
 export interface Judge {
   judge(analysis: Analysis, profile?: SenderProfile): Verdict;
+  /** finish a judgement a worker prepared (src/detect: Detector.judgePrepared) */
+  judgePrepared?(prepared: PreparedJudgement, analysis: Analysis, profile?: SenderProfile): Verdict;
 }
 
 /** Sender history: read before judging, updated after. */
@@ -35,7 +38,7 @@ export interface ScanDependencies {
 }
 
 type Analysed =
-  | { ref: SourceRef; analysis: Analysis; bounce?: BounceInfo }
+  | { ref: SourceRef; analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement }
   | { ref: SourceRef; raw: Uint8Array; failure: string }
   | { ref: SourceRef; ioError: string };
 
@@ -45,7 +48,7 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
     if ('error' in item) return { ref: item.ref, ioError: item.error };
     const outcome = await deps.pool.analyse(item.raw);
     if ('error' in outcome) return { ref: item.ref, raw: item.raw, failure: outcome.error };
-    return outcome.bounce ? { ref: item.ref, analysis: outcome.analysis, bounce: outcome.bounce } : { ref: item.ref, analysis: outcome.analysis };
+    return { ref: item.ref, ...outcome };
   });
   for await (const result of analysed) {
     let output: ScanOutput;
@@ -58,7 +61,8 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
       const { analysis } = result;
       const sender = analysis.from.address;
       const profile = sender && deps.history ? await deps.history.get(sender) : undefined;
-      const verdict = deps.judge.judge(analysis, profile);
+      const verdict =
+        result.prepared && deps.judge.judgePrepared ? deps.judge.judgePrepared(result.prepared, analysis, profile) : deps.judge.judge(analysis, profile);
       if (sender && deps.history) await deps.history.observe(analysis, verdict, profile);
       output = { record: recordFromAnalysis(result.ref, analysis, verdict, result.bounce), analysis, verdict };
     }

@@ -39,13 +39,14 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
     return EXIT_ERROR;
   }
 
-  const detector = await loadDetector({
+  const detection = {
     ruleDirs: config.detection.ruleDirs,
     orgDomains: config.org.domains,
     knownContactDomains: config.detection.knownContactDomains,
     allow: config.detection.allow,
     block: config.detection.block,
-  });
+  };
+  const detector = await loadDetector(detection);
 
   let store: Store | undefined;
   if (options.store !== false) store = await openStore(config.store.url);
@@ -59,6 +60,7 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
       limits: effectiveLimits(config),
       auth: { mode: config.auth.mode, trustedHosts: config.auth.trustedHosts, dns: options.dnsFixture ? { fixture: options.dnsFixture } : 'system' },
       orgDomains: config.org.domains,
+      detection,
     },
   });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { readLabels } from '../../src/detect/corpus.js';
 import { evaluate } from '../../src/detect/evaluation.js';
-import { loadDetector } from '../../src/detect/index.js';
+import { loadDetector, updateProfile } from '../../src/detect/index.js';
 import { type AnalysedItem, judgeInOrder } from '../../src/detect/replay.js';
 import { foldOf } from '../../src/detect/text-model.js';
 import { analyse } from '../../src/mail/analyse.js';
@@ -31,6 +31,25 @@ describe('detect: the 2017 seed samples', () => {
       assert.equal(verdict.verdict, sample.verdict, verdict.reasons.map((r) => r.ruleId).join(' '));
     });
   }
+});
+
+describe('detect: judging prepared on a worker', () => {
+  it('gives the same verdict as judging in one go, with and without sender history, after a structured clone', async () => {
+    const seedDir = join(repoRoot, 'samples', 'seed-2017');
+    const expected = JSON.parse(readFileSync(join(seedDir, 'expected.json'), 'utf8')) as Expected;
+    const detector = await loadDetector({ ruleDirs: [], orgDomains: expected.orgDomains });
+    const options = defaultAnalyseOptions({ orgDomains: expected.orgDomains, auth: { mode: 'headers', trustedHosts: expected.trustedHosts } });
+    const quotation = await analyse(new Uint8Array(readFileSync(join(seedDir, '11-partner-quotation.eml'))), options);
+    const history = updateProfile(undefined, quotation, detector.judge(quotation));
+    for (const sample of expected.samples) {
+      const analysis = await analyse(new Uint8Array(readFileSync(join(seedDir, sample.file))), options);
+      const prepared = structuredClone(detector.prepare(analysis));
+      assert.ok('content' in prepared);
+      for (const profile of [undefined, history]) {
+        assert.deepEqual(detector.judgePrepared(prepared, analysis, profile), detector.judge(analysis, profile), sample.file);
+      }
+    }
+  });
 });
 
 describe('detect: development corpus (held-out fifth)', () => {
