@@ -43,7 +43,8 @@ type Analysed =
   | { ref: SourceRef; ioError: string };
 
 export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: ScanDependencies): AsyncGenerator<ScanOutput> {
-  const concurrency = deps.pool.threads;
+  // one message waiting per worker, so no worker idles while the main thread reads the next file
+  const concurrency = deps.pool.threads * 2;
   const analysed = orderedMap<SourceItem, Analysed>(items, concurrency, concurrency * 64, async (item) => {
     if ('error' in item) return { ref: item.ref, ioError: item.error };
     const outcome = await deps.pool.analyse(item.raw);

@@ -26,14 +26,21 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
     idleTimeout: 60_000,
     resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb },
   });
+  let running = 0;
   return {
     threads,
     async analyse(raw) {
-      const signal = AbortSignal.timeout(options.timeoutMs);
+      // The clock starts when the task is handed over. A task that must first wait for a busy worker waits for at
+      // most one other message, itself limited to timeoutMs, so it is allowed that much more.
+      const queued = running >= threads;
+      const signal = AbortSignal.timeout(queued ? options.timeoutMs * 2 : options.timeoutMs);
+      running += 1;
       try {
         return await piscina.run({ raw, settings: options.settings }, { signal });
       } catch (error) {
         return { error: describePoolError(error, options) };
+      } finally {
+        running -= 1;
       }
     },
     async close() {
