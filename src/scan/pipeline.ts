@@ -27,6 +27,8 @@ export interface ScanOutput {
   record: ScanRecord;
   analysis?: Analysis;
   verdict?: Verdict;
+  /** the message's bytes, carried only for messages that exist nowhere else (standard input), so they can be kept */
+  raw?: Uint8Array;
 }
 
 export interface ScanDependencies {
@@ -38,7 +40,7 @@ export interface ScanDependencies {
 }
 
 type Analysed =
-  | { ref: SourceRef; analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement }
+  | { ref: SourceRef; analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement; raw?: Uint8Array }
   | { ref: SourceRef; raw: Uint8Array; failure: string }
   | { ref: SourceRef; ioError: string };
 
@@ -49,7 +51,7 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
     if ('error' in item) return { ref: item.ref, ioError: item.error };
     const outcome = await deps.pool.analyse(item.raw);
     if ('error' in outcome) return { ref: item.ref, raw: item.raw, failure: outcome.error };
-    return { ref: item.ref, ...outcome };
+    return { ref: item.ref, ...outcome, ...(item.ref.path === '-' ? { raw: item.raw } : {}) };
   });
   for await (const result of analysed) {
     let output: ScanOutput;
@@ -65,7 +67,7 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
       const verdict =
         result.prepared && deps.judge.judgePrepared ? deps.judge.judgePrepared(result.prepared, analysis, profile) : deps.judge.judge(analysis, profile);
       if (sender && deps.history) await deps.history.observe(analysis, verdict, profile);
-      output = { record: recordFromAnalysis(result.ref, analysis, verdict, result.bounce), analysis, verdict };
+      output = { record: recordFromAnalysis(result.ref, analysis, verdict, result.bounce), analysis, verdict, ...(result.raw ? { raw: result.raw } : {}) };
     }
     if (deps.onRecord) await deps.onRecord(output);
     yield output;

@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { ScanCliOptions } from '../cli/commands/scan.js';
 import { ConfigError, type KizukiConfig, effectiveLimits, loadConfig } from '../config.js';
 import { loadDetector, updateProfile } from '../detect/index.js';
-import { openStore, type Store } from '../store/index.js';
+import { type JudgedMessage, keepRawMessage, openStore, type Store } from '../store/index.js';
 import { explain, type Lang, langFromEnv, type ScanTotals, summaryLine, tableHeader, tableRow } from './format.js';
 import { memoryHistory, storedHistory } from './history.js';
 import { type ScanOutput, scanMessages } from './pipeline.js';
@@ -93,10 +93,14 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
     if (pending.length === 0) return;
     const batch = pending.splice(0);
     if (store) {
-      const rows = batch.flatMap((o) => {
+      const rows: JudgedMessage[] = [];
+      for (const o of batch) {
         const row = judgedRowFrom(o);
-        return row ? [row] : [];
-      });
+        if (!row) continue;
+        // a message read from standard input exists nowhere else: keep a copy under the store's raw folder
+        if (o.raw) row.rawPath = (await keepRawMessage(store.rawDir, o.raw)).path;
+        rows.push(row);
+      }
       await store.transaction(async (tx) => {
         if ('flush' in history) await history.flush(tx);
         if (rows.length) await tx.putJudgedMessages(rows);

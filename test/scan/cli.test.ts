@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { ScanRecord } from '../../src/scan/record.js';
+import { openStore } from '../../src/store/index.js';
 import { repoRoot, runCli } from '../support/cli.js';
 
 const samplesDir = join(repoRoot, 'samples/seed-2017');
@@ -65,12 +66,22 @@ describe('kizuki scan (CLI)', () => {
     assert.match(result.stdout, /link carrier/);
   });
 
-  it('reads standard input', async () => {
+  it('reads standard input, and keeps a copy of the message since it exists nowhere else', async () => {
     const raw = readFileSync(join(samplesDir, '01-inbound-lure.eml'));
-    const result = await runCli(['scan', '--json', '--no-store', '-'], { input: raw });
+    const dir = mkdtempSync(join(tmpdir(), 'kizuki-cli-'));
+    const db = join(dir, 'k.db');
+    const result = await runCli(['scan', '--json', '--store', db, '-'], { input: raw, cwd: dir });
     const [record] = parseLines(result.stdout);
     assert.equal(record?.source.path, '-');
     assert.equal(record?.verdict, 'malicious');
+    const store = await openStore(db, { cwd: dir });
+    try {
+      const kept = await store.getJudgedMessage(record!.sha256);
+      assert.ok(kept?.rawPath?.startsWith(store.rawDir), kept?.rawPath);
+      assert.deepEqual(readFileSync(kept!.rawPath!), raw);
+    } finally {
+      await store.close();
+    }
   });
 
   it('reports an unreadable path with exit code 2 and goes on with the rest', async () => {
