@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore } from '../../src/store/index.js';
-import { cliPath, repoRoot, runCli } from '../support/cli.js';
+import { cliPath, corpusAvailable, corpusDir, repoRoot, runCli } from '../support/cli.js';
 
 const samples = join(repoRoot, 'samples/seed-2017');
 const TOKEN = 'a-long-test-token-0123456789';
@@ -66,5 +66,14 @@ describe('kizuki events', () => {
     } finally {
       child.kill('SIGTERM');
     }
+  });
+
+  it('bounces: reports the bounce parser\'s figures on the labelled corpus', async (t) => {
+    if (!corpusAvailable(t)) return;
+    const result = await runCli(['events', 'bounces', '--json', '--corpus', corpusDir]);
+    assert.equal(result.code ?? 0, 0, result.stderr);
+    const figures = JSON.parse(result.stdout) as { labelledBounces: number; detected: number; withRecipientAndStatus: number };
+    assert.ok(figures.labelledBounces > 500 && figures.detected >= 0.95 * figures.labelledBounces, result.stdout.slice(0, 400));
+    assert.ok(figures.withRecipientAndStatus > 0.75 * figures.labelledBounces);
   });
 });

@@ -129,4 +129,31 @@ export function register(program: Command): void {
         process.exitCode = fail(error);
       }
     });
+
+  events
+    .command('bounces')
+    .description('measure the bounce parser on a labelled corpus (labels.tsv with bounce kinds in its tags column)')
+    .option('--corpus <dir>', 'the corpus folder holding labels.tsv', '../shared/corpus')
+    .option('--json', 'print the figures as JSON')
+    .action(async (options: { corpus: string; json?: boolean }) => {
+      try {
+        const { evaluateBounces } = await import('../../events/bounce-eval.js');
+        const r = await evaluateBounces(options.corpus);
+        if (options.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+        else {
+          process.stdout.write(
+            [
+              `${r.files} files: ${r.detected} of ${r.labelledBounces} labelled bounces recognised as failed deliveries`,
+              `  with a recipient ${r.withRecipient}, with recipient and status ${r.withRecipientAndStatus}, with the original Message-ID ${r.withOriginalMessageId}`,
+              `  auto-replies and feedback reports not counted as bounces: ${r.nonBouncesNotCounted} of ${r.labelledNonBounces} (feedback reports recognised: ${r.feedbackReportsRecognised})`,
+              `  kinds: ${Object.entries(r.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+              `  unreadable: ${r.errors.length}`,
+              '',
+            ].join('\n'),
+          );
+        }
+      } catch (error) {
+        process.exitCode = fail(error);
+      }
+    });
 }
