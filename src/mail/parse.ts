@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import PostalMime from 'postal-mime';
-import type { AnalysisError, HeaderField, MailAddress } from '../model/analysis.js';
+import type { Analysis, AnalysisError, MailAddress } from '../model/analysis.js';
 import type { RawPart } from './attachments/index.js';
 import { type CharsetNotes, decodeText } from './charset.js';
 import {
@@ -25,23 +25,16 @@ import {
 import type { AnalysisLimits } from './options.js';
 import { readSinglePartBody } from './single-part.js';
 
-export interface ParsedMessage {
+/** The header-derived fields, exactly as the Analysis carries them. */
+type HeaderFields = Pick<
+  Analysis,
+  'headers' | 'subject' | 'messageId' | 'inReplyTo' | 'references' | 'date' | 'from' | 'sender' | 'replyTo' | 'returnPath' | 'to' | 'cc' | 'bcc'
+>;
+
+export interface ParsedMessage extends HeaderFields {
   /** the bytes that were parsed: mbox line removed, bare CRs made LFs, capped in size */
   bytes: Uint8Array;
-  headers: HeaderField[];
   rawHeaders: RawHeaderField[];
-  subject: string;
-  messageId: string;
-  inReplyTo: string;
-  references: string[];
-  date: string;
-  from: MailAddress;
-  sender?: MailAddress;
-  replyTo: MailAddress[];
-  returnPath: string;
-  to: MailAddress[];
-  cc: MailAddress[];
-  bcc: MailAddress[];
   /** lower-case MIME type of the whole message */
   contentType: string;
   /** report-type parameter of a multipart/report, lower-case, '' otherwise */

@@ -46,6 +46,16 @@ function normaliseLines(body: Uint8Array): Uint8Array {
   if (body.length === 0) return body;
   const out = new Uint8Array(body.length + 1);
   let length = 0;
+  eachLine(body, (start, contentEnd) => {
+    out.set(body.subarray(start, contentEnd), length);
+    length += contentEnd - start;
+    out[length++] = LF;
+  });
+  return out.subarray(0, length);
+}
+
+/** Calls `line` with the bounds of each line of `body`, its CR/LF ending left out. */
+function eachLine(body: Uint8Array, line: (start: number, contentEnd: number) => void): void {
   let start = 0;
   while (start < body.length) {
     let end = body.indexOf(LF, start);
@@ -53,12 +63,9 @@ function normaliseLines(body: Uint8Array): Uint8Array {
     if (end < 0) end = body.length;
     let contentEnd = end;
     while (contentEnd > start && (body[contentEnd - 1] === CR || body[contentEnd - 1] === LF)) contentEnd--;
-    out.set(body.subarray(start, contentEnd), length);
-    length += contentEnd - start;
-    out[length++] = LF;
+    line(start, contentEnd);
     start = next;
   }
-  return out.subarray(0, length);
 }
 
 /** Base64 with every non-alphabet byte dropped; '=' ends a unit (some mailers pad each line). */
@@ -82,13 +89,8 @@ function hexValue(c: number): number {
 function decodeQuotedPrintableBody(body: Uint8Array): Uint8Array {
   const out = new Uint8Array(body.length + 1);
   let length = 0;
-  let start = 0;
-  while (start < body.length) {
-    let end = body.indexOf(LF, start);
-    const next = end < 0 ? body.length : end + 1;
-    if (end < 0) end = body.length;
-    let lineEnd = end;
-    while (lineEnd > start && (body[lineEnd - 1] === CR || body[lineEnd - 1] === LF)) lineEnd--;
+  eachLine(body, (start, contentEnd) => {
+    let lineEnd = contentEnd;
     const softBreak = lineEnd > start && body[lineEnd - 1] === 0x3d;
     if (softBreak) lineEnd--;
     for (let i = start; i < lineEnd; i++) {
@@ -105,7 +107,6 @@ function decodeQuotedPrintableBody(body: Uint8Array): Uint8Array {
       out[length++] = c;
     }
     if (!softBreak) out[length++] = LF;
-    start = next;
-  }
+  });
   return out.subarray(0, length);
 }

@@ -62,6 +62,16 @@ export interface StoreContext {
   shutdown: () => Promise<void>;
 }
 
+/**
+ * Inserts rows in chunks (SQLite caps bound parameters per statement), skipping ids already stored, and returns the
+ * ids that were new, in key order.
+ */
+async function insertNew<R>(rows: R[], chunkSize: number, insert: (part: R[]) => Promise<Array<{ id: string }>>): Promise<string[]> {
+  const ids: string[] = [];
+  for (const part of chunk(rows, chunkSize)) for (const row of await insert(part)) ids.push(row.id);
+  return inKeyOrder(ids, (id) => id);
+}
+
 export class KyselyStore implements Store {
   readonly dialect: DialectName;
   readonly location: string;
@@ -288,19 +298,11 @@ export class KyselyStore implements Store {
     return this.#guard('storing account events', async () => {
       const { rows, rejected } = convertAll(events, (e) => e?.id, eventToRow);
       inKeyOrder(rows, (r) => r.id);
-      const insertedIds = await this.#atomically(async (db) => {
-        const ids: string[] = [];
-        for (const part of chunk(rows, 7)) {
-          const added = await db
-            .insertInto('account_events')
-            .values(part)
-            .onConflict((oc) => oc.column('id').doNothing())
-            .returning('id')
-            .execute();
-          for (const row of added) ids.push(row.id);
-        }
-        return inKeyOrder(ids, (id) => id);
-      });
+      const insertedIds = await this.#atomically((db) =>
+        insertNew(rows, 7, (part) =>
+          db.insertInto('account_events').values(part).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute(),
+        ),
+      );
       return { inserted: insertedIds.length, insertedIds, duplicates: rows.length - insertedIds.length, rejected };
     });
   }
@@ -342,19 +344,11 @@ export class KyselyStore implements Store {
     return this.#guard('storing signals', async () => {
       const { rows, rejected } = convertAll(signals, (s) => s?.id, signalToRow);
       inKeyOrder(rows, (r) => r.id);
-      const insertedIds = await this.#atomically(async (db) => {
-        const ids: string[] = [];
-        for (const part of chunk(rows, 10)) {
-          const added = await db
-            .insertInto('signals')
-            .values(part)
-            .onConflict((oc) => oc.column('id').doNothing())
-            .returning('id')
-            .execute();
-          for (const row of added) ids.push(row.id);
-        }
-        return inKeyOrder(ids, (id) => id);
-      });
+      const insertedIds = await this.#atomically((db) =>
+        insertNew(rows, 10, (part) =>
+          db.insertInto('signals').values(part).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute(),
+        ),
+      );
       return { inserted: insertedIds.length, insertedIds, duplicates: rows.length - insertedIds.length, rejected };
     });
   }
