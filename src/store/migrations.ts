@@ -2,6 +2,10 @@
 import { type Kysely, sql } from 'kysely';
 import { StoreError } from './errors.js';
 import type { KizukiDatabase } from './schema.js';
+import { migration as providerCursors } from './migrations/002-provider-cursors.js';
+import { migration as response } from './migrations/003-response.js';
+import { migration as incidentRecord } from './migrations/004-incident-record.js';
+import { migration as service } from './migrations/005-service.js';
 import { type DialectName, inWriteTransaction } from './transaction.js';
 
 export interface Migration {
@@ -108,6 +112,11 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('incident_keys_lookup').on('incident_keys').columns(['kind', 'value']).execute();
     },
   },
+  // Each later version lives in its own file under migrations/.
+  providerCursors,
+  response,
+  incidentRecord,
+  service,
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

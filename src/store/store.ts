@@ -457,6 +457,11 @@ export class KyselyStore implements Store {
 
   // ---- housekeeping
 
+  tables<T>(): { db: Kysely<T>; dialect: DialectName } {
+    if (this.#closed.value) throw new StoreError('closed', `the store (${this.location}) is closed`);
+    return { db: this.#db as unknown as Kysely<T>, dialect: this.dialect };
+  }
+
   schemaVersion(): Promise<number> {
     return this.#guard('reading the schema version', async () => {
       const row = await this.#db

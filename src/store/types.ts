@@ -1,4 +1,5 @@
 // The Store interface: what the rest of Kizuki may ask of the database. It never says which database it is.
+import type { Kysely } from 'kysely';
 import type { AccountEvent, AccountEventKind, Incident, IncidentPhase, Signal } from '../model/events.js';
 import type { Reason, SenderProfile, VerdictLabel } from '../model/verdict.js';
 
@@ -127,5 +128,10 @@ export interface Store {
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   /** The schema version of the database. */
   schemaVersion(): Promise<number>;
+  /**
+   * The database itself, for a stage that keeps tables of its own (declared in its migration under
+   * src/store/migrations/): `T` names those tables. Inside `transaction`, this is the transaction's connection.
+   */
+  tables<T>(): { db: Kysely<T>; dialect: 'sqlite' | 'postgres' };
   close(): Promise<void>;
 }
