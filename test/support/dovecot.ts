@@ -1,7 +1,7 @@
 // A real Dovecot IMAP server for tests: `dovecot -F -c <scratch config>` on a free 127.0.0.1 port, one passwd-file
 // user, Maildir in a temporary folder. Mail is delivered with IMAP APPEND. Stop it (and remove the folder) with stop().
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,8 @@ export async function startDovecot(options: { user?: string; password?: string }
   const user = options.user ?? 'iwanaga@example.jp';
   const password = options.password ?? 'correct horse battery';
   const dir = mkdtempSync(join(tmpdir(), 'kizuki-dovecot-'));
+  // Dovecot's auth and mail processes run as unprivileged users: they must be able to reach the folder
+  chmodSync(dir, 0o755);
   const port = await freePort();
   // As root, the mail belongs to the unprivileged 'dovecot' user (Dovecot refuses mail access as root).
   const asRoot = process.getuid?.() === 0;
@@ -190,7 +192,7 @@ export async function startDovecot(options: { user?: string; password?: string }
         const lock = await c.getMailboxLock(folder, { readOnly: true });
         try {
           const found: Array<{ uid: number; messageId: string }> = [];
-          if ((c.mailbox && c.mailbox.exists) === 0) return found;
+          if (!c.mailbox || c.mailbox.exists === 0) return found;
           for await (const m of c.fetch('1:*', { uid: true, envelope: true })) {
             found.push({ uid: m.uid, messageId: (m.envelope?.messageId ?? '').replace(/^<|>$/g, '') });
           }

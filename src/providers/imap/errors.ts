@@ -50,4 +50,9 @@ export class ImapProviderError extends Error {
   ) {
     super(described.message, options);
   }
+
+  /** false for failures that trying again will not fix (refused login, a command the server rejects) */
+  get retryable(): boolean {
+    return this.described.retryable;
+  }
 }

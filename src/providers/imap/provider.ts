@@ -158,6 +158,13 @@ export class ImapProvider implements Provider {
     return client;
   }
 
+  /** Forgets the reading connection (closing it); the next use connects again. */
+  #drop(): void {
+    const client = this.#main;
+    this.#main = undefined;
+    client?.close();
+  }
+
   /** The connection for reading and acting, reconnected when it was dropped. */
   async #client(): Promise<Client> {
     if (this.#closed) throw new ImapProviderError({ stage: 'command', retryable: false, message: `provider ${this.name} is closed` });
@@ -260,15 +267,27 @@ export class ImapProvider implements Provider {
 
   async *#fetchFolder(folder: ImapFolder, cursor: string | undefined, signal?: AbortSignal): AsyncGenerator<FetchedItem> {
     const scope = `mail:${folder.path}`;
-    const client = await this.#client();
+    let client = await this.#client();
     const previous = parseImapCursor(cursor);
     let uidValidity: string;
     let after = 0;
     let uids: number[];
     let top: number;
     try {
-      const lock = await client.getMailboxLock(folder.path, { readOnly: true });
+      let lock: Awaited<ReturnType<Client['getMailboxLock']>>;
       try {
+        lock = await client.getMailboxLock(folder.path, { readOnly: true });
+      } catch (error) {
+        // a server restarted or restored under an open connection can answer NO on a folder it still has; a fresh
+        // connection sees it as it is now
+        this.options.log?.(`${this.name}: opening ${folder.path} failed (${describeImapError(error, this.#where()).message}); reconnecting`);
+        this.#drop();
+        client = await this.#client();
+        lock = await client.getMailboxLock(folder.path, { readOnly: true });
+      }
+      try {
+        // a folder that stayed selected since the last read learns of new mail only at a sync point: NOOP is one
+        await client.noop();
         const box = client.mailbox;
         if (!box) throw new Error(`folder ${folder.path} could not be opened`);
         uidValidity = String(box.uidValidity);
@@ -308,7 +327,7 @@ export class ImapProvider implements Provider {
         const lock = await client.getMailboxLock(folder.path, { readOnly: true });
         try {
           // the folder may have been reset while we read it; the next fetch starts over
-          if (String(client.mailbox && client.mailbox.uidValidity) !== uidValidity) return;
+          if (String(client.mailbox ? client.mailbox.uidValidity : '') !== uidValidity) return;
           for await (const message of client.fetch(uidSet(batch), { uid: true, source: true, internalDate: true }, { uid: true })) {
             if (!message.source) continue;
             const time = message.internalDate ? new Date(message.internalDate) : undefined;
@@ -422,12 +441,13 @@ export class ImapProvider implements Provider {
       if (!present.has(folder.path) && folder.path.toUpperCase() !== 'INBOX') continue;
       const lock = await client.getMailboxLock(folder.path, { readOnly: true });
       try {
+        await client.noop();
         const uids = (await client.search({ header: { 'message-id': `<${id}>` } }, { uid: true })) || [];
         const uid = uids[0];
         if (uid === undefined) continue;
         const message = await client.fetchOne(String(uid), { uid: true, source: true, internalDate: true }, { uid: true });
-        if (!message || !message.source) continue;
-        const uidValidity = String(client.mailbox && client.mailbox.uidValidity);
+        if (message === false || message.source === undefined) continue;
+        const uidValidity = String(client.mailbox ? client.mailbox.uidValidity : '');
         const time = message.internalDate ? new Date(message.internalDate) : undefined;
         return {
           account: this.options.account,
@@ -497,6 +517,7 @@ export class ImapProvider implements Provider {
     const lock = await client.getMailboxLock(folder, { readOnly });
     calls.push({ method: 'IMAP', path: `${readOnly ? 'EXAMINE' : 'SELECT'} ${quote(folder)}`, status: 'OK' });
     try {
+      await client.noop();
       const uids = ((await client.search({ header: { 'message-id': `<${messageId}>` } }, { uid: true })) || []).sort((a, b) => a - b);
       calls.push({ method: 'IMAP', path: `UID SEARCH HEADER Message-ID ${quote(`<${messageId}>`)}`, status: 'OK', body: { found: uids } });
       return { uids, release: () => lock.release() };
