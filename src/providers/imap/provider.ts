@@ -105,6 +105,7 @@ export class ImapProvider implements Provider {
   #wake: (() => void) | undefined;
   #closed = false;
   #backoff: number;
+  #missingSaid = new Set<string>();
 
   constructor(private readonly options: ImapProviderOptions) {
     this.name = options.name;
@@ -259,8 +260,21 @@ export class ImapProvider implements Provider {
   }
 
   async *fetchNew(cursors: ReadonlyMap<string, string>, signal?: AbortSignal): AsyncIterable<FetchedItem> {
+    let present: Set<string>;
+    try {
+      present = new Set((await (await this.#client()).list()).map((box) => box.path));
+    } catch (error) {
+      throw this.#fail(error);
+    }
     for (const folder of this.options.folders) {
       if (signal?.aborted) return;
+      // a folder that is not there (yet) is passed over, said once; `kizuki connect` reports it too
+      if (!present.has(folder.path) && folder.path.toUpperCase() !== 'INBOX') {
+        if (!this.#missingSaid.has(folder.path)) this.options.log?.(`${this.name}: folder ${folder.path} does not exist on the server; it is skipped until it does`);
+        this.#missingSaid.add(folder.path);
+        continue;
+      }
+      this.#missingSaid.delete(folder.path);
       yield* this.#fetchFolder(folder, cursors.get(`mail:${folder.path}`), signal);
     }
   }
