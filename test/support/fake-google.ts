@@ -72,6 +72,8 @@ interface Failure {
   /** when set, the server holds the request this long before answering (a timeout test) */
   delayMs?: number;
   retryAfter?: string;
+  /** only requests made with a token for this user */
+  subject?: string;
 }
 
 const GMAIL_SCOPE = 'https://www.googleapis.com/auth/gmail';
@@ -190,8 +192,8 @@ export class FakeGoogle {
   }
 
   /** The next `times` requests matching method and path get `status` (429, 403 rate limit, 500) or a delay. */
-  fail(method: string, path: RegExp, status: number, options: { times?: number; reason?: string; delayMs?: number; retryAfter?: string } = {}): void {
-    this.failures.push({ method, path, status, times: options.times ?? 1, reason: options.reason, delayMs: options.delayMs, retryAfter: options.retryAfter });
+  fail(method: string, path: RegExp, status: number, options: { times?: number; reason?: string; delayMs?: number; retryAfter?: string; subject?: string } = {}): void {
+    this.failures.push({ method, path, status, times: options.times ?? 1, reason: options.reason, delayMs: options.delayMs, retryAfter: options.retryAfter, subject: options.subject?.toLowerCase() });
   }
 
   callsTo(method: string, path: RegExp): RecordedCall[] {
@@ -234,7 +236,12 @@ export class FakeGoogle {
     const call: RecordedCall = { method, path: url.pathname, query, body, status: 0 };
     this.calls.push(call);
 
-    const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.path.test(url.pathname));
+    if (method === 'POST' && url.pathname === '/token') {
+      call.status = this.token(res, body as Record<string, string>);
+      return;
+    }
+    const subject = this.tokens.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '')?.sub;
+    const failure = this.failures.find((f) => f.times > 0 && f.method === method && f.path.test(url.pathname) && (!f.subject || f.subject === subject));
     if (failure) {
       failure.times--;
       if (failure.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
@@ -243,10 +250,6 @@ export class FakeGoogle {
       return;
     }
 
-    if (method === 'POST' && url.pathname === '/token') {
-      call.status = this.token(res, body as Record<string, string>);
-      return;
-    }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ? this.tokens.get(bearer) : undefined;
     if (!token) {
@@ -296,12 +299,14 @@ export class FakeGoogle {
       if (!admin) return this.error(res, 403, 'forbidden', 'Not Authorized to access this resource/api');
       return this.directory(res, method, path.slice('/admin/directory/v1'.length), query, body);
     }
-    if ((m = /^\/admin\/reports\/v1\/activity\/users\/([^/]+)\/applications\/([^/]+)$/.exec(path)) && method === 'GET') {
+    m = /^\/admin\/reports\/v1\/activity\/users\/([^/]+)\/applications\/([^/]+)$/.exec(path);
+    if (m && method === 'GET') {
       if (!has(REPORTS_SCOPE)) return this.error(res, 403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
       if (!admin) return this.error(res, 403, 'forbidden', 'Not Authorized to access this resource/api');
       return this.reports(res, decodeURIComponent(m[1] ?? ''), decodeURIComponent(m[2] ?? ''), query);
     }
-    if ((m = /^\/gmail\/v1\/users\/([^/]+)(\/.*)$/.exec(path))) {
+    m = /^\/gmail\/v1\/users\/([^/]+)(\/.*)$/.exec(path);
+    if (m) {
       if (!has(GMAIL_SCOPE) && !token.scopes.includes('https://mail.google.com/')) return this.error(res, 403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
       const who = decodeURIComponent(m[1] ?? '');
       const address = who === 'me' ? token.sub : who.toLowerCase();
@@ -332,7 +337,8 @@ export class FakeGoogle {
       this.send(res, 200, out);
       return 200;
     }
-    if ((m = /^\/users\/([^/]+)$/.exec(path))) {
+    m = /^\/users\/([^/]+)$/.exec(path);
+    if (m) {
       const user = this.userOr404(res, m[1] ?? '');
       if (typeof user === 'number') return user;
       if (method === 'PUT') {
@@ -347,7 +353,8 @@ export class FakeGoogle {
       this.send(res, 200, { kind: 'admin#directory#user', id: user.id, primaryEmail: user.primaryEmail, suspended: user.suspended, changePasswordAtNextLogin: user.changePasswordAtNextLogin });
       return 200;
     }
-    if ((m = /^\/users\/([^/]+)\/(signOut|tokens|asps|verificationCodes\/invalidate)(?:\/([^/]+))?$/.exec(path))) {
+    m = /^\/users\/([^/]+)\/(signOut|tokens|asps|verificationCodes\/invalidate)(?:\/([^/]+))?$/.exec(path);
+    if (m) {
       const user = this.userOr404(res, m[1] ?? '');
       if (typeof user === 'number') return user;
       const what = m[2];
@@ -448,7 +455,8 @@ export class FakeGoogle {
       this.send(res, 200, { id: message.id, threadId: message.threadId, labelIds: message.labelIds });
       return 200;
     }
-    if ((m = /^\/messages\/([^/]+)(\/modify|\/trash|\/untrash)?$/.exec(path))) {
+    m = /^\/messages\/([^/]+)(\/modify|\/trash|\/untrash)?$/.exec(path);
+    if (m) {
       const message = box.messages.find((x) => x.id === m?.[1]);
       if (!message) return this.error(res, 404, 'notFound', 'Requested entity was not found.');
       if (!m[2] && method === 'GET') {
@@ -493,7 +501,8 @@ export class FakeGoogle {
       this.send(res, 200, box.autoForwarding);
       return 200;
     }
-    if ((m = /^\/settings\/(forwardingAddresses|filters|delegates|sendAs)(?:\/([^/]+))?$/.exec(path))) {
+    m = /^\/settings\/(forwardingAddresses|filters|delegates|sendAs)(?:\/([^/]+))?$/.exec(path);
+    if (m) {
       const kind = m[1] as 'forwardingAddresses' | 'filters' | 'delegates' | 'sendAs';
       const key = { forwardingAddresses: 'forwardingEmail', filters: 'id', delegates: 'delegateEmail', sendAs: 'sendAsEmail' }[kind];
       const list = box[kind] as Array<Record<string, unknown>>;

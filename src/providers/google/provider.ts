@@ -143,8 +143,9 @@ export class GoogleProvider implements Provider {
     return jwt;
   }
 
-  private options(auth: JWT): { auth: JWT; rootUrl?: string; timeout: number } {
-    const out: { auth: JWT; rootUrl?: string; timeout: number } = { auth, timeout: this.deps.timeoutMs ?? 60_000 };
+  private options(auth: JWT): { auth: JWT; rootUrl?: string; timeout: number; retry: boolean } {
+    // the client library's own retry is off: Kizuki's wrapper retries (with the injected sleep, and 403 rate limits too)
+    const out: { auth: JWT; rootUrl?: string; timeout: number; retry: boolean } = { auth, timeout: this.deps.timeoutMs ?? 60_000, retry: false };
     if (this.rootUrl) out.rootUrl = this.rootUrl;
     return out;
   }
