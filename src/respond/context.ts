@@ -66,6 +66,10 @@ export function buildContext(incident: Incident, signals: readonly Signal[], eve
       for (const u of strings(data.linkUrls)) urls.add(u);
     }
   }
+  // A lure from a genuine partner's hijacked account links to the partner's own site too: its domain and the
+  // sender's stay off the block list (the sender address itself is blocked).
+  for (const sender of senders) domains.delete(sender.slice(sender.lastIndexOf('@') + 1));
+  for (const d of orgDomains) domains.delete(d.toLowerCase());
   const detectors = [...new Set(used.map((s) => s.detector))].sort();
   const context: ResponseContext = {
     incident: {
