@@ -16,9 +16,7 @@ function environment(): Environment {
   return shared;
 }
 
-export interface CompiledCondition {
-  (context: ResponseContext, target?: string): boolean;
-}
+export type CompiledCondition = (context: ResponseContext, target?: string) => boolean;
 
 /** Compiles a condition; a syntax error throws with `offset`, the character the problem is at. */
 export function compileCondition(expression: string): CompiledCondition {

@@ -92,7 +92,7 @@ export function containedAt(actions: readonly LoggedAction[], accounts: readonly
     const suspended = doneAt('suspend');
     const signedOut = doneAt('sign-out');
     const password = doneAt('force-password-change');
-    const both = signedOut && password ? (signedOut > password ? signedOut : password) : undefined;
+    const both = signedOut && password ? [signedOut, password].sort()[1] : undefined;
     const at = [suspended, both].filter((x): x is string => !!x).sort()[0];
     if (!at) return undefined;
     if (!latest || at > latest) latest = at;
@@ -108,7 +108,12 @@ export async function containInReplay(options: ContainOptions): Promise<ReplayCo
   const context = buildContext(incident, signals, events, options.scenario.orgDomains);
 
   let now = startMs;
-  const clock: RunnerClock = { now: () => new Date(now), sleep: async (ms) => void (now += ms) };
+  const clock: RunnerClock = {
+    now: () => new Date(now),
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
   const org = seedOrg(options.scenario, { baseDir: options.baseDir, until: startAt }, scenarioResponse(options.scenarioFile));
   const provider = new LocalProvider({ org, now: clock.now, sleep: clock.sleep, callMs: options.callMs ?? 1000 });
   const { playbooks, problems } = await loadPlaybooks();
