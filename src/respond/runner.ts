@@ -36,6 +36,8 @@ export interface RunnerOptions {
   actor?: string;
   /** approve every step that would wait for a person, in this name (the replay's "approvals on automatic") */
   autoApprove?: string;
+  /** told after each step the runner worked on, with its state as stored (progress output, tests, benchmarks) */
+  onStep?: (step: StepRow) => void;
 }
 
 const TERMINAL: ReadonlySet<StepState> = new Set<StepState>(['done', 'failed', 'skipped', 'denied', 'dry-run']);
@@ -187,6 +189,10 @@ export class ResponseRunner {
       }
       visited.add(next.id);
       await this.runStep(run, playbook, next);
+      if (this.options.onStep) {
+        const after = await this.tables.getStep(next.id);
+        if (after) this.options.onStep(after);
+      }
     }
   }
 
