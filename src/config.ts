@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './mail/options.js';
 import { providersSchema } from './providers/config.js';
+import { respondSchema } from './respond/config.js';
 
 const domainList = z.array(z.string().min(1).transform((d) => d.toLowerCase().replace(/^@/, '')));
 
@@ -113,6 +114,8 @@ export const configSchema = z
       .default({ host: '127.0.0.1', port: 8725, maxBodyBytes: 1024 * 1024 }),
     /** the mail platforms `kizuki watch` and `kizuki connect` use (src/providers/config.ts) */
     providers: providersSchema,
+    /** playbooks, approvals and guardrails (src/respond/config.ts) */
+    respond: respondSchema.default(respondSchema.parse({})),
   })
   .strict();
 
