@@ -295,7 +295,7 @@ function timeline(input: RecordInputs, record: IncidentRecord, lure: AccountEven
     const statusJa = a.dryRun ? '(ドライラン:変更なし)' : a.status === 'done' ? '' : `(${a.status}${a.error ? `: ${a.error}` : ''})`;
     const extra: Partial<RecordTimelineEntry> = { ref: a.id, inLetter: done || a.status === 'failed' };
     if (a.account) extra.account = a.account;
-    out.push(entry(id, now, 'action', `action:${a.kind}`, at, `${a.en}${status}`, `${a.ja}${statusJa}`, extra));
+    out.push(entry(id, now, 'action', `action:${a.kind}:${a.dryRun ? 'dry-run' : a.status}`, at, `${a.en}${status}`, `${a.ja}${statusJa}`, extra));
   }
   return sortTimeline(out);
 }
