@@ -40,11 +40,11 @@ async function template(name: string, dir?: string): Promise<string> {
   throw new ReportError(`template ${name} not found in ${[dir, DEFAULT_TEMPLATE_DIR].filter(Boolean).join(' or ')}`);
 }
 
-function compile(source: string, name: string, escape: boolean): HandlebarsTemplateDelegate {
+function compile(source: string, name: string, html: boolean): HandlebarsTemplateDelegate {
   const hb = Handlebars.create();
   try {
     // strict: a field the template names that the view lacks is an error, not a silent blank in a letter
-    return hb.compile(source, { noEscape: !escape, strict: true });
+    return hb.compile(source, { noEscape: !html, strict: true });
   } catch (error) {
     throw new ReportError(`template ${name}: ${(error as Error).message}`);
   }
