@@ -44,7 +44,9 @@ export async function incidentView(store: Store, incident: Incident, orgDomains:
   for (const account of incident.accounts) events.push(...(await store.eventsForAccount(account, from, to)));
   const evidenceEvents = events.filter((e) => evidenceIds.has(e.id) || (typeof e.data.sha256 === 'string' && evidenceIds.has(e.data.sha256)));
 
-  const own = (address: string) => orgDomains.some((d) => address.endsWith(`@${d}`));
+  // the organisation's own domains, and always those of the affected accounts
+  const ownDomains = new Set([...orgDomains, ...incident.accounts.map((a) => a.split('@')[1] ?? '')].filter(Boolean));
+  const own = (address: string) => ownDomains.has(address.split('@')[1] ?? '');
   const recipients = new Set<string>();
   const counts = new Map<string, Indicator>();
   const add = (kind: Indicator['kind'], value: unknown) => {
