@@ -26,6 +26,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /** every route with the access it declared (undefined: it declared none and is admin-only) */
+    kizukiRoutes: Array<{ method: string; url: string; access: Access | undefined }>;
+  }
 }
 
 export const SESSION_COOKIE = 'kizuki_session';
@@ -105,6 +109,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
   if (options.engine) ctx.engine = options.engine;
   if (options.eventsToken) ctx.eventsToken = options.eventsToken;
+
+  const routes: FastifyInstance['kizukiRoutes'] = [];
+  app.decorate('kizukiRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config?.access });
+  });
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });

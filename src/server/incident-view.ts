@@ -28,18 +28,21 @@ export async function incidentView(store: Store, incident: Incident, orgDomains:
   const wanted = new Set(incident.signalIds);
   const signals: Signal[] = [];
   const seenSignal = new Set<string>();
-  for (const account of incident.accounts) {
-    for (const s of await store.signalsForAccount(account)) if (wanted.has(s.id) && !seenSignal.has(s.id)) (seenSignal.add(s.id), signals.push(s));
-  }
-  for (const campaign of incident.campaigns) {
-    for (const s of await store.signalsForCampaign(campaign)) if (wanted.has(s.id) && !seenSignal.has(s.id)) (seenSignal.add(s.id), signals.push(s));
-  }
+  const keep = (found: Signal[]) => {
+    for (const s of found) {
+      if (!wanted.has(s.id) || seenSignal.has(s.id)) continue;
+      seenSignal.add(s.id);
+      signals.push(s);
+    }
+  };
+  for (const account of incident.accounts) keep(await store.signalsForAccount(account));
+  for (const campaign of incident.campaigns) keep(await store.signalsForCampaign(campaign));
   signals.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 
   const evidenceIds = new Set(signals.flatMap((s) => s.evidence));
   const from = new Date(Date.parse(incident.firstEvidenceAt) - DAY).toISOString();
-  const lastSeen = incident.timeline.reduce((t, e) => (e.time > t ? e.time : t), incident.closedAt ?? incident.openedAt);
-  const to = new Date(Date.parse(lastSeen) + DAY).toISOString();
+  const lastSeen = Math.max(Date.parse(incident.closedAt ?? incident.openedAt), ...incident.timeline.map((e) => Date.parse(e.time)));
+  const to = new Date(lastSeen + DAY).toISOString();
   const events: AccountEvent[] = [];
   for (const account of incident.accounts) events.push(...(await store.eventsForAccount(account, from, to)));
   const evidenceEvents = events.filter((e) => evidenceIds.has(e.id) || (typeof e.data.sha256 === 'string' && evidenceIds.has(e.data.sha256)));

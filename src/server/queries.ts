@@ -86,9 +86,11 @@ export async function overview(store: Store, days = 30): Promise<Overview> {
     .execute();
   const byDay = new Map<string, { day: string; verdicts: Record<string, number>; signals: number }>();
   const entry = (day: string) => {
-    let e = byDay.get(day);
-    if (!e) byDay.set(day, (e = { day, verdicts: {}, signals: 0 }));
-    return e;
+    const found = byDay.get(day);
+    if (found) return found;
+    const made = { day, verdicts: {}, signals: 0 };
+    byDay.set(day, made);
+    return made;
   };
   let messages = 0;
   for (const row of verdictRows) {
