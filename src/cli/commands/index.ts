@@ -16,5 +16,7 @@ export async function commandModules(): Promise<CommandModule[]> {
     await import('./deny.js'),
     await import('./actions.js'),
     await import('./respond.js'),
+    await import('./serve.js'),
+    await import('./worker.js'),
   ];
 }
