@@ -203,8 +203,12 @@ export class ImapProvider implements Provider {
         checks.push({
           name: 'authenticated',
           ok: false,
-          en: `login refused for ${o.user}: wrong password or token, or the account is locked`,
-          ja: `${o.user} のログインが拒否されました。パスワードまたはトークンの誤りか、アカウントのロックです`,
+          ...(described.retryable
+            ? { en: described.message, ja: `サーバーが ${o.user} のログインを今は確認できません。しばらくしてから再試行してください` }
+            : {
+                en: `login refused for ${o.user}: wrong password or token, or the account is locked`,
+                ja: `${o.user} のログインが拒否されました。パスワードまたはトークンの誤りか、アカウントのロックです`,
+              }),
         });
       } else {
         checks.push({ name: 'reachable', ok: false, en: described.message, ja: `IMAP サーバー ${o.host}:${o.port} に接続できません（${described.message}）` });
