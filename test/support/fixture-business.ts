@@ -447,34 +447,55 @@ export function newsletter(ctx: Ctx, i: number): Draft {
 // ---------------------------------------------------------------------------------------------------------------
 // Everyday correspondence
 
-const JA_TOPICS: Array<{ subject: string; body: (from: Person, to: Person) => string[] }> = [
+const JA_TOPICS: Array<{ key: string; subject: string; body: (from: Person, to: Person) => string[] }> = [
   {
+    key: 'meeting',
     subject: 'お打ち合わせ日程のご相談',
     body: (f, t) => [`${family(t)}様`, '', 'いつもお世話になっております。', `先日お話しした新製品の件で、一度お打ち合わせのお時間をいただけますと幸いです。`, '下記の候補日でご都合はいかがでしょうか。', '・12月9日(火) 14:00～15:00', '・12月11日(木) 10:00～11:00', '', 'ご多忙のところ恐縮ですが、ご検討のほどよろしくお願いいたします。', family(f)],
   },
   {
+    key: 'thanks',
     subject: '先日はありがとうございました',
     body: (f, t) => [`${family(t)}様`, '', '先日はご多用のところ、弊社までお越しいただき誠にありがとうございました。', 'いただいたご意見をもとに、仕様を社内で再検討しております。', '改めてご報告させていただきますので、今後ともよろしくお願い申し上げます。', '', family(f)],
   },
   {
+    key: 'delivery-date',
     subject: '納期のご連絡',
     body: (f, t) => [`${family(t)}様`, '', 'お世話になっております。', 'ご注文いただいておりました部品につきまして、12月15日に出荷の予定となりましたのでご連絡いたします。', '出荷後、送り状番号を改めてお知らせいたします。', '何卒よろしくお願いいたします。', '', family(f)],
   },
   {
+    key: 'handover',
     subject: '担当者変更のお知らせ',
     body: (f, t) => [`${family(t)}様`, '', '平素より格別のお引き立てを賜り、厚く御礼申し上げます。', '来月より、貴社の担当を私から後任の者へ引き継ぐこととなりました。', '在任中は大変お世話になりました。後任とともに改めてご挨拶に伺います。', '今後とも変わらぬご愛顧のほど、よろしくお願い申し上げます。', '', family(f)],
   },
   {
+    key: 'payment',
     subject: 'お支払い予定日についてのご確認',
     body: (f, t) => [`${family(t)}様`, '', 'いつもお世話になっております。', '11月分のご請求につきまして、弊社のお支払いは月末締め翌月末払いとなっております。', '12月31日が休業日のため、12月26日にお振込みさせていただく予定です。', 'ご確認のほどよろしくお願いいたします。', '', family(f)],
   },
   {
+    key: 'request',
     subject: '資料送付のお願い',
     body: (f, t) => [`${family(t)}様`, '', 'お世話になっております。', '恐れ入りますが、先日ご説明いただいた製品の仕様書と価格表をお送りいただけますでしょうか。', '社内での検討に使用させていただきます。', 'お手数をおかけしますが、よろしくお願いいたします。', '', family(f)],
   },
   {
+    key: 'ppap',
     subject: 'パスワード付きファイルの送付について（PPAP廃止のお知らせ）',
     body: (f, t) => [`${family(t)}様`, '', 'いつもお世話になっております。', '弊社では来月より、パスワード付き ZIP ファイルのメール送付を廃止いたします。', '今後、ファイルは社内の共有ストレージのリンクでお送りいたします。リンクを開く際にログインは不要です。', 'ご理解とご協力のほど、よろしくお願い申し上げます。', '', family(f)],
+  },
+  {
+    key: 'share',
+    subject: '展示会資料の共有について',
+    body: (f, t) => [
+      `${family(t)}様`,
+      '',
+      'いつもお世話になっております。',
+      '来月の展示会で使用するパネルのデータを、下記の共有フォルダーにアップロードいたしました。',
+      `https://drive.google.com/drive/folders/1${(f.local + t.local).replace(/[^a-z]/g, '').padEnd(32, 'x').slice(0, 32)}?usp=sharing`,
+      'ファイルが大きいため、リンクでの共有とさせていただきました。ご確認のほどよろしくお願いいたします。',
+      '',
+      family(f),
+    ],
   },
 ];
 
@@ -502,7 +523,7 @@ export function businessJa(ctx: Ctx, i: number): Draft {
   const body = jis ? jisTextPart(`${text}\n`) : alt(`${text}\n`, html, boundary(rng, fromOrg.receiver === 'gmail' ? 'google' : 'ms'));
   return {
     kind: inbound ? 'business-ja-partner' : 'business-ja-internal',
-    slug: 'business-ja',
+    slug: `business-ja-${topic.key}`,
     env: {
       headers: [
         ['From', mailbox(from.ja, addr(from, fromOrg), charset)],
