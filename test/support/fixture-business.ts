@@ -56,6 +56,15 @@ const DOC_TEXT = {
   },
 } as const;
 
+const ADDRESS = {
+  ja: ['2-8-14 Kitahama, Chuo-ku', 'Osaka 541-0041, Japan'],
+  de: ['Industriestrasse 27', '70565 Stuttgart, Germany', 'USt-IdNr. DE 281 554 907'],
+  pt: ['Rua Doutor Zuquim 1120', 'Sao Paulo - SP, 02035-021, Brasil', 'CNPJ 12.345.678/0001-90'],
+  en: ['Unit 4, Riverside Business Park', 'Leeds LS10 1QN, United Kingdom', 'VAT GB 312 8841 07'],
+} as const;
+
+const BANK = { ja: 'MUFG Bank, Kitahama branch, ordinary 1234567', de: 'IBAN DE44 6005 0101 0004 2210 77', pt: 'Banco 341 ag. 0451 c/c 10422-7', en: 'Sort code 20-45-77, account 40311822' } as const;
+
 export async function partnerDocument(ctx: Ctx, i: number): Promise<Draft> {
   const { rng } = ctx;
   const partner = PARTNERS[i % PARTNERS.length]!;
@@ -71,14 +80,23 @@ export async function partnerDocument(ctx: Ctx, i: number): Promise<Draft> {
     title: t.title,
     number,
     issued: ctx.at.toISOString().slice(0, 10),
-    seller: [partner.nameEn, `www.${partner.domain}`],
-    buyer: [home.nameEn, `Attn: ${rcpt.en}`],
+    seller: [partner.nameEn, ...ADDRESS[lang], `Tel ${rng.int(100, 999)}-${rng.int(1000, 9999)} · ${addr(sender, partner)} · www.${partner.domain}`, `Contact: ${sender.en}`],
+    buyer: [home.nameEn, `Attn: ${rcpt.en}`, home.lang === 'ja' ? 'Tokyo, Japan' : 'Bristol, United Kingdom'],
     lines: [
       { item: rng.pick(['Precision bearing B-220', 'Label stock 100x50 (roll)', 'Sensor module SM-4', 'Printing: catalogue 32pp', 'Calibration service']), qty: rng.int(1, 40), price: rng.int(12, 900) * (currency === 'JPY' ? 100 : 1) },
       { item: rng.pick(['Shipping and handling', 'Setup fee', 'Spare parts kit']), qty: 1, price: rng.int(10, 90) * (currency === 'JPY' ? 100 : 1) },
     ],
     currency,
-    notes: kind === 'quote' ? ['Valid for 30 days.', 'Delivery: 3 weeks after order.'] : [`Payment by bank transfer within 30 days.`, `Bank details as registered; please quote ${number}.`],
+    notes:
+      kind === 'quote'
+        ? ['Validity: 30 days from the date of issue.', 'Delivery: about 3 weeks after receipt of order, ex works.', 'Prices exclude consumption tax / VAT where applicable.', 'Payment: as per our framework agreement.', 'We look forward to your order.']
+        : [
+            'Payment terms: bank transfer within 30 days of the invoice date.',
+            `Bank: ${BANK[lang]} · Account holder: ${partner.nameEn}`,
+            `Please quote the invoice number ${number} with your payment.`,
+            'Goods remain our property until paid in full.',
+            'Thank you for your business.',
+          ],
     created: ctx.at,
     seed: 7000 + i,
   });

@@ -69,6 +69,7 @@ const RULE_SAMPLES: Array<[file: string, pick: (f: FixtureFile) => boolean]> = [
   ['ja-genuine-google-security.eml', (f) => f.kind.startsWith('google-security-') && f.name.endsWith('-ja.eml')],
   ['ja-genuine-microsoft-security.eml', (f) => f.kind.startsWith('microsoft-security-') && f.name.endsWith('-ja.eml')],
   ['ja-genuine-holiday-notice.eml', (f) => f.kind === 'holiday-notice-bcc'],
+  ['calendar-invite-google.eml', (f) => f.kind === 'calendar-invite-google'],
   ['freemail-lure-google-storage.eml', (f) => f.kind === 'platform-hosted-lure'],
 ];
 
