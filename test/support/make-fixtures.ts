@@ -81,8 +81,16 @@ async function writeRuleSamples(dir: string, files: FixtureFile[]): Promise<void
   }
 }
 
-export async function makeFixtures(root: string, ruleSamplesDir?: string): Promise<string[]> {
-  const keys = new KeyRing(join(root, 'keys'), true);
+export interface MakeFixturesOptions {
+  /** also copy the messages that rules use as samples into this folder */
+  ruleSamplesDir?: string;
+  /** read the DKIM keys from here and never create any (default: <root>/keys, created when missing) */
+  keysDir?: string;
+}
+
+export async function makeFixtures(root: string, options: MakeFixturesOptions = {}): Promise<string[]> {
+  const keys = new KeyRing(options.keysDir ?? join(root, 'keys'), options.keysDir === undefined);
+  const ruleSamplesDir = options.ruleSamplesDir;
   const genuine = await render(GENUINE_PLAN, 'ham', 20251203, new Date('2024-04-01T00:00:00Z'), keys);
   const lures = await render(LURE_PLAN, 'phishing', 20170705, new Date('2024-05-01T00:00:00Z'), keys);
   await writeFixtureFolder(join(root, 'genuine'), 'kizuki-genuine', genuine);
@@ -105,5 +113,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(2);
   }
   const samples = process.argv[3];
-  for (const line of await makeFixtures(resolve(root), samples ? resolve(samples) : undefined)) console.log(line);
+  for (const line of await makeFixtures(resolve(root), samples ? { ruleSamplesDir: resolve(samples) } : {})) console.log(line);
 }
