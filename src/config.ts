@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_LIMITS } from './mail/options.js';
+import { DEFAULT_LIMITS, DEFAULT_TRUSTED_HOSTS } from './mail/options.js';
 import { providersSchema } from './providers/config.js';
 import { respondSchema } from './respond/config.js';
 
@@ -69,10 +69,14 @@ export const configSchema = z
     auth: z
       .object({
         mode: z.enum(['headers', 'verify', 'off']).default('headers'),
-        trustedHosts: z.array(z.string().min(1)).default([]),
+        /**
+         * receiving hosts whose Authentication-Results are believed (mode 'headers'); by default Gmail's mx.google.com
+         * and Microsoft 365's protection hosts. '*.example.com' covers every host under example.com. [] trusts none.
+         */
+        trustedHosts: z.array(z.string().min(1)).default([...DEFAULT_TRUSTED_HOSTS]),
       })
       .strict()
-      .default({ mode: 'headers', trustedHosts: [] }),
+      .default({ mode: 'headers', trustedHosts: [...DEFAULT_TRUSTED_HOSTS] }),
     detection: z
       .object({
         ruleDirs: z.array(z.string().min(1)).default([]),
