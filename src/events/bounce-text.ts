@@ -6,7 +6,8 @@ const ORIGINAL_MARKERS: RegExp[] = [
   /^.*below this line is a copy of the message.*$/im,
   /^[ \t]*message headers follow\.?[ \t]*$/im,
   /^[ \t]*original message headers:?[ \t]*$/im,
-  /^[ \t]*(?:the )?original message (?:was|follows|is attached)[^\n]*$/im,
+  // not Sendmail's opening line "The original message was received at …", which starts the notice
+  /^[ \t]*(?:the )?original message (?:was (?:attached|returned|included|as follows)|follows|is attached|is included)[^\n]*$/im,
   /^.*(?:元のメッセージ|送信メッセージ|以下.*(?:メッセージ|ヘッダ)).*$/im,
 ];
 const HEADER_LINE = /^(return-path|received|from|to|subject|message-id|date|mime-version|content-type|dkim-signature|delivered-to|reply-to|cc|x-mailer):[ \t]/i;

@@ -11,6 +11,7 @@ import {
   looksLikeBounceSubject,
   splitAtOriginal,
 } from './bounce-text.js';
+import { type BounceReason, isEnhancedStatus, statusClass, statusFromText, undefinedStatus } from './bounce-reason.js';
 import { type FieldBlock, firstField, readFieldBlocks, stripTypePrefix } from './report-fields.js';
 
 export type BounceKind = 'dsn' | 'non-standard-bounce' | 'feedback-report' | 'auto-reply';
@@ -20,6 +21,8 @@ export interface BounceRecipient {
   /** RFC 3464 Action: failed, delayed, delivered, relayed, expanded ('' when not stated) */
   action: string;
   status?: string;
+  /** why, in sisimai's vocabulary, when the status was read from the words of the notice */
+  reason?: BounceReason;
   diagnostic?: string;
   remoteMta?: string;
 }
@@ -37,8 +40,13 @@ export interface BounceReport {
   /** original recipients the report is about, lower-cased */
   recipients: string[];
   details: BounceRecipient[];
-  /** status of the first failed recipient: enhanced status code (5.1.1) or SMTP reply code (550) */
+  /**
+   * RFC 3463 status of the first failed recipient (5.1.1): from the report's Status field, else read from the
+   * words of the notice (see bounce-reason.ts), else X.0.0 from a bare reply code or from wording that says it failed
+   */
   status?: string;
+  /** why, when the status was read from the words of the notice */
+  reason?: BounceReason;
   diagnostic?: string;
   reportingMta?: string;
   original: OriginalMessage;
@@ -192,7 +200,8 @@ export async function parseBounce(input: Uint8Array | string): Promise<BounceRep
   }
 
   const ses = amazonSesNotification(text);
-  if (ses) return finish({ kind: 'non-standard-bounce', details: ses, reportingMta: mtaFromReceived(email), base });
+  const context = `${subject}\n${notice}`;
+  if (ses) return finish({ kind: 'non-standard-bounce', details: ses, reportingMta: mtaFromReceived(email), base, context });
 
   const own = ownAddresses(email);
   if (original.from) own.add(original.from);
@@ -200,7 +209,7 @@ export async function parseBounce(input: Uint8Array | string): Promise<BounceRep
   if (statusPart) {
     const { reportingMta, details } = fromDsnBlocks(readFieldBlocks(attachmentText(statusPart)));
     if (details.length === 0) details.push(...textDetails(email, notice, own));
-    return finish({ kind: 'dsn', details, reportingMta: reportingMta ?? mtaFromReceived(email), base });
+    return finish({ kind: 'dsn', details, reportingMta: reportingMta ?? mtaFromReceived(email), base, context });
   }
 
   const failedHeader = header(email, 'x-failed-recipients');
@@ -225,6 +234,7 @@ export async function parseBounce(input: Uint8Array | string): Promise<BounceRep
     details,
     reportingMta: inlineMta ? stripTypePrefix(inlineMta) : (mtaFromReceived(email) ?? reporterHost),
     base,
+    context,
   });
 }
 
@@ -271,12 +281,37 @@ function textDetails(email: Email, notice: string, own: Set<string>): BounceReci
   });
 }
 
+/**
+ * A recipient without an RFC 3463 status gets one from its own diagnostic or the notice's words, or X.0.0
+ * when only the class is known (a bare reply code, or a notice that says the delivery failed).
+ */
+function completeStatus(detail: BounceRecipient, context: string): void {
+  if (isEnhancedStatus(detail.status)) return;
+  const reply = detail.status && /^[45]\d\d$/.test(detail.status) ? detail.status : undefined;
+  const cls = reply ? (reply[0] as '4' | '5') : detail.action === 'delayed' ? '4' : statusClass(context);
+  const derived = statusFromText([detail.diagnostic ?? '', context], cls);
+  if (derived) {
+    detail.status = derived.status;
+    detail.reason = derived.reason;
+    if (!detail.diagnostic) detail.diagnostic = derived.diagnostic;
+    return;
+  }
+  const fallback = undefinedStatus(reply, context);
+  if (fallback) {
+    detail.status = fallback;
+    detail.reason = 'undefined';
+  }
+}
+
 function finish(args: {
   kind: BounceKind;
   details: BounceRecipient[];
   reportingMta: string | undefined;
   base: { subject: string; original: OriginalMessage; reporter?: string };
+  /** the bounce's subject and notice text, for statuses the report does not state */
+  context: string;
 }): BounceReport {
+  for (const detail of args.details) completeStatus(detail, args.context);
   const failedDetails = args.details.filter(isFailure);
   const lead = failedDetails[0] ?? args.details[0];
   const report: BounceReport = {
@@ -287,6 +322,7 @@ function finish(args: {
     ...args.base,
   };
   if (lead?.status) report.status = lead.status;
+  if (lead?.reason) report.reason = lead.reason;
   if (lead?.diagnostic) report.diagnostic = lead.diagnostic;
   if (args.reportingMta) report.reportingMta = args.reportingMta.toLowerCase();
   return report;
