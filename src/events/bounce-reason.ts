@@ -82,7 +82,7 @@ const PHRASES: Phrase[] = [
     reason: 'rejected',
     detail: '7.1',
     pattern:
-      /\bspam\b|junk mail|black ?list|block ?list|\bblocked\b|\brbl\b|\bdnsbl\b|spamhaus|spamcop|polic(?:y|ies)|content (?:rejected|filter)|message (?:content )?(?:was )?(?:rejected|refused)|(?:rejected|refused|denied|blocked) (?:by|due to) (?:the )?(?:recipient'?s? |domain |content |spam |receiver'?s? )?(?:filter|policy|rules?)|domain filter|relay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited)|access denied|not authori[sz]ed|(?:not have|no) permission to (?:post|send)|受信拒否|拒否(?:され|設定|しました)|迷惑メール|フィルタ/i,
+      /\bspam\b|junk mail|black ?list|block ?list|\bblocked\b|\brbl\b|\bdnsbl\b|spamhaus|spamcop|polic(?:y|ies)|content (?:rejected|filter)|message (?:content )?(?:was )?(?:rejected|refused)|(?:rejected|refused|denied|blocked) (?:by|due to) (?:the )?(?:recipient'?s? |domain |content |spam |receiver'?s? )?(?:filter|policy|rules?)|domain filter|relay(?:ing)? (?:access )?(?:denied|not permitted|not allowed|prohibited)|access denied|not authori[sz]ed|(?:not have|no) permission to (?:post|send)|権限(?:が|は)?(?:ない|ありません)|受信拒否|拒否(?:され|設定|しました)|迷惑メール|フィルタ/i,
   },
   {
     reason: 'securityerror',
@@ -118,7 +118,7 @@ const TRANSIENT =
   /warning message only|temporary (?:failure|error|problem)|(?:has been|is|was) delayed|will (?:be )?retr(?:y|ied)|still (?:be(?:ing)? )?(?:retr|tr)ying|do(?: not|n'?t) need to re-?send|kept in the queue|delivery (?:status notification )?\(delay\)|遅延/i;
 /** Words that say the failure is final even when no reason is given. */
 const PERMANENT =
-  /permanent(?:ly)? (?:error|failure|fail)|failed permanently|fatal (?:error|failure)|could not be delivered|couldn'?t be delivered|(?:was|were|has|have) not (?:been )?delivered|did not reach|not (?:be )?able to deliver|unable to deliver|undeliver(?:able|ed)|delivery (?:has )?failed|delivery failure|returned mail|rejected|配信できません|届けることができません|送信できません|不達|エラー/i;
+  /permanent(?:ly)? (?:error|failure|fail)|failed permanently|fatal (?:error|failure)|could not be delivered|couldn'?t be delivered|(?:was|were|has|have) not (?:been )?delivered|did not reach|not (?:be )?able to deliver|unable to deliver|undeliver(?:able|ed)|delivery (?:has )?failed|delivery failure|notification \(failure\)|returned mail|rejected|配信できません|届けることができません|送信できません|不達|エラー/i;
 
 export interface DerivedStatus {
   status: string;
