@@ -57,7 +57,8 @@ export function networkKey(ip: string): string {
 
 export class SenderProfiles {
   private readonly profiles = new Map<string, AccountProfile>();
-  private readonly byEvent = new Map<string, SendAssessment>();
+  /** keyed by the event object itself: every detector sees the same object, and nothing needs forgetting */
+  private readonly byEvent = new WeakMap<AccountEvent, SendAssessment>();
 
   constructor(private readonly config: TakeoverConfig) {}
 
@@ -80,7 +81,7 @@ export class SenderProfiles {
    */
   observe(event: AccountEvent): SendAssessment | undefined {
     if (event.kind !== 'message.sent') return undefined;
-    const known = this.byEvent.get(event.id);
+    const known = this.byEvent.get(event);
     if (known) return known;
     const at = Date.parse(event.time);
     const p = this.profile(event.account);
@@ -104,15 +105,15 @@ export class SenderProfiles {
         p.networkSends++;
       }
     }
-    this.byEvent.set(event.id, assessment);
+    this.byEvent.set(event, assessment);
     const messageId = text(event.data.messageId).trim().toLowerCase();
     if (messageId) p.messages.set(messageId, { at, assessment });
     return assessment;
   }
 
-  /** The assessment observe() gave this event. */
-  assessment(eventId: string): SendAssessment | undefined {
-    return this.byEvent.get(eventId);
+  /** The assessment of a sent message: the one observe() gave it, or a new one. */
+  assessment(event: AccountEvent): SendAssessment | undefined {
+    return this.byEvent.get(event) ?? this.observe(event);
   }
 
   /** The assessment of the account's sent message with this Message-ID, when it was seen. */
@@ -147,10 +148,6 @@ export class SenderProfiles {
     for (const [key, s] of p.networks) if (s.last < horizon) p.networks.delete(key);
     for (const [id, m] of p.messages) {
       if (m.at < horizon) p.messages.delete(id);
-    }
-    for (const [id] of this.byEvent) {
-      if (this.byEvent.size < 50_000) break;
-      this.byEvent.delete(id);
     }
   }
 }

@@ -67,7 +67,7 @@ export function outboundBurstDetector(config: TakeoverConfig, profiles: SenderPr
       const seasoned = state.recipientHistory.historyDays(at) >= cfg.minHistoryDays;
       const newContacts = seasoned ? recipients.filter((r) => !state.contacts.has(r) && r !== event.account) : [];
       for (const r of recipients) state.contacts.add(r);
-      const routine = (profiles.assessment(event.id) ?? profiles.observe(event))?.routine ?? false;
+      const routine = profiles.assessment(event)?.routine ?? false;
       state.window.push(at, { id: event.id, recipients, externalDomains: external, newContacts, routine });
       state.recipientHistory.add(at, recipients.length);
       state.domainHistory.add(at, external.length);
