@@ -107,3 +107,24 @@ test('bounce flood: bounces of a routine send are a review note, of a lure stron
   assert.equal(unknown[0]?.severity, 'high');
   assert.equal(unknown[0]?.strength, 'behaviour');
 });
+
+test('config: takeover.sender is read from kizuki.config.yaml and reaches the detectors', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadConfig } = await import('../../src/config.js');
+  const dir = mkdtempSync(join(tmpdir(), 'kizuki-sender-'));
+  try {
+    writeFileSync(join(dir, 'kizuki.config.yaml'), 'takeover:\n  sender: { usualAfter: 7 }\n');
+    const loaded = loadConfig({ cwd: dir, env: {} });
+    const merged = takeoverConfig({ ...loaded.takeover, orgDomains: ['kuwabara-seiki.co.jp'] });
+    assert.equal(merged.sender.usualAfter, 7);
+    assert.equal(merged.sender.minHistory, 5, 'the rest keeps its default');
+    // ten sends from Outlook make a usual client under the default (3), not when 20 are needed
+    const strict = new SenderProfiles(takeoverConfig({ sender: { usualAfter: 20 } }));
+    history(strict);
+    assert.equal(strict.observe(sent('2025-12-12T02:00:00Z', { ...OUTLOOK, verdict: 'clean' }))?.routine, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
