@@ -1,21 +1,25 @@
 // What an account's own sent mail usually looks like: which client (User-Agent / X-Mailer) and which
 // network it leaves from, and what the detection stage said about each message's content. The behaviour
-// detectors ask it whether a burst is the owner's routine (clean content from the usual client and network)
+// detectors ask it whether a burst is the owner's routine (clean content, from no client or network new to the account)
 // or something else; the bounce detector asks it what the bounced message was.
 import type { AccountEvent } from '../model/events.js';
 import type { TakeoverConfig } from './config.js';
 import { text } from './event.js';
 import { DAY } from './window.js';
 
-export type ContentJudgement = 'lure' | 'clean' | 'unknown';
+export type ContentJudgement = 'lure' | 'clean' | 'spam' | 'unknown';
 export type Familiarity = 'usual' | 'new' | 'unknown';
 
 export interface SendAssessment {
-  /** 'lure': judged malicious or suspicious; 'clean': judged clean; 'unknown': not judged (or spam) */
+  /** 'lure': judged malicious or suspicious; 'clean' or 'spam' as judged; 'unknown': not judged */
   content: ContentJudgement;
   client: Familiarity;
   network: Familiarity;
-  /** clean content from the account's usual client and network: the owner's own routine */
+  /**
+   * The owner's own routine: clean content from no client or network new to the account (when the events say
+   * nothing about the client, nothing says it is new), or bulk mail judged spam from a client or network
+   * positively known as the account's usual one.
+   */
   routine: boolean;
 }
 
@@ -87,13 +91,19 @@ export class SenderProfiles {
     const p = this.profile(event.account);
     this.sweep(p, at);
     const verdict = text(event.data.verdict);
-    const content: ContentJudgement = this.config.lateral.verdicts.includes(verdict) ? 'lure' : verdict === 'clean' ? 'clean' : 'unknown';
+    const content: ContentJudgement = this.config.lateral.verdicts.includes(verdict)
+      ? 'lure'
+      : verdict === 'clean' || verdict === 'spam'
+        ? verdict
+        : 'unknown';
     const client = clientKey(text(event.data.userAgent));
     const network = text(event.data.network) || networkKey(text(event.data.originIp));
     const clientSeen = this.familiarity(p.clients, p.clientSends, client);
     const networkSeen = this.familiarity(p.networks, p.networkSends, network);
-    const usualSender = clientSeen !== 'new' && networkSeen !== 'new' && (clientSeen === 'usual' || networkSeen === 'usual');
-    const assessment: SendAssessment = { content, client: clientSeen, network: networkSeen, routine: content === 'clean' && usualSender };
+    const nothingNew = clientSeen !== 'new' && networkSeen !== 'new';
+    const knownUsual = nothingNew && (clientSeen === 'usual' || networkSeen === 'usual');
+    const routine = (content === 'clean' && nothingNew) || (content === 'spam' && knownUsual);
+    const assessment: SendAssessment = { content, client: clientSeen, network: networkSeen, routine };
     // only the owner's clean mail teaches what is usual: a lure sent from a new client must not make it familiar
     if (content !== 'lure') {
       if (client) {

@@ -38,7 +38,7 @@ test('holiday notice: the genuine Bcc announcement with its bounces opens nothin
     assert.equal(summary.response, undefined, 'no playbook runs on a review note: nobody is locked out over a holiday notice');
     assert.equal(summary.actions, undefined);
     const flood = summary.timeline.find((e) => e.kind === 'signal:takeover.bounce-flood');
-    assert.match(flood?.en ?? '', /usual client/);
+    assert.match(flood?.en ?? '', /stale addresses/);
     assert.match(flood?.ja ?? '', /確認のためのメモ/);
   }
 });
