@@ -49,6 +49,8 @@ const takeoverSchema = z
       })
       .partial()
       .strict(),
+    // a client or network the account has sent from usualAfter times is its usual one (routine sending → review notes)
+    sender: z.object({ usualAfter: count, minHistory: z.number().int().min(0) }).partial().strict(),
     lateral: z.object({ verdicts: z.array(z.enum(['malicious', 'suspicious', 'spam'])) }).partial().strict(),
     campaign: z.object({ rememberDays: count }).partial().strict(),
     signin: z.object({ impossibleTravelKmh: positive, failureWindowMinutes: count, failureBurst: count, minHistory: z.number().int().min(0) }).partial().strict(),
