@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './mail/options.js';
+import { providersSchema } from './providers/config.js';
 
 const domainList = z.array(z.string().min(1).transform((d) => d.toLowerCase().replace(/^@/, '')));
 
@@ -110,6 +111,8 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8725, maxBodyBytes: 1024 * 1024 }),
+    /** the mail platforms `kizuki watch` and `kizuki connect` use (src/providers/config.ts) */
+    providers: providersSchema,
   })
   .strict();
 
