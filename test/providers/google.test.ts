@@ -252,6 +252,26 @@ describe('google provider against the fake Google APIs', () => {
     assert.deepEqual(sleeps, [100, 200, 400, 800]);
   });
 
+  test('a request that hangs past the timeout is tried again', async () => {
+    fake.fail('POST', /\/signOut$/, 500, { times: 1, delayMs: 1500 });
+    const base = provider();
+    const p = new GoogleProvider(base.config, { credentials: { client_email: 'k@x.iam', private_key: privateKey }, sleep: async (ms) => void sleeps.push(ms), timeoutMs: 300, retry: { baseDelayMs: 100 } });
+    const result = await p.act(request('sign-out'));
+    assert.equal(result.status, 'done', result.en);
+    assert.deepEqual(sleeps, [100]);
+    assert.equal(fake.users.get(VICTIM)?.signOuts, 1);
+  });
+
+  test('refused credentials stop fetchNew with an error the watch loop treats as permanent', async () => {
+    fake.deniedScopes.add('https://www.googleapis.com/auth/admin.directory.user');
+    const p = provider({ reports: [] });
+    await assert.rejects(collect(p.fetchNew(new Map())), (error: Error & { retryable?: boolean }) => {
+      assert.equal(error.retryable, false);
+      assert.match(error.message, /unauthorized_client/);
+      return true;
+    });
+  });
+
   test('listUsers follows nextPageToken through every page', async () => {
     fake.pageSize = 2;
     const users = await provider().listUsers();

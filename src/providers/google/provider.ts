@@ -208,8 +208,8 @@ export class GoogleProvider implements Provider {
     try {
       users = await this.listUsers();
     } catch (error) {
-      this.warn(`cannot list users: ${describeFailure(error).message}`);
-      return;
+      // without the user list nothing else can be read: the watch loop retries, or stops when it cannot work
+      throw error instanceof ApiFailure ? error : new ApiFailure(describeFailure(error), 1);
     }
     for (const user of users) {
       if (user.suspended) continue;
