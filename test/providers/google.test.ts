@@ -210,6 +210,10 @@ describe('google provider against the fake Google APIs', () => {
     assert.equal(released.status, 'done');
     assert.ok(fake.mailbox(VICTIM).messages[0]?.labelIds.includes('INBOX'));
     assert.equal((await p.act({ kind: 'release-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'r1', dryRun: false })).status, 'nothing-to-do');
+    const flagged = await p.act({ kind: 'flag-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'f1', dryRun: false });
+    assert.equal(flagged.status, 'done');
+    assert.ok(fake.mailbox(VICTIM).messages[0]?.labelIds.includes('STARRED'));
+    assert.equal((await p.act({ kind: 'flag-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'f1', dryRun: false })).status, 'nothing-to-do');
     const deleted = await p.act({ kind: 'delete-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'd1', dryRun: false });
     assert.equal(deleted.status, 'done');
     assert.ok(fake.mailbox(COLLEAGUE).messages.find((m) => m.messageId === 'lure-1@halvorsen-imaging.com')?.labelIds.includes('TRASH'));

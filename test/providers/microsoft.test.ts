@@ -186,6 +186,10 @@ describe('microsoft provider against the fake Microsoft identity platform and Gr
     assert.equal((await p.act({ kind: 'quarantine-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'q', dryRun: false })).status, 'nothing-to-do');
     assert.equal((await p.act({ kind: 'release-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'r', dryRun: false })).status, 'done');
     assert.equal(fake.messages.get(fake.user(VICTIM).id)?.[0]?.folder, `inbox-${fake.user(VICTIM).id}`);
+    assert.equal((await p.act({ kind: 'flag-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'f', dryRun: false })).status, 'done');
+    assert.deepEqual(fake.callsTo('PATCH', /\/messages\//)[0]?.body, { flag: { flagStatus: 'flagged' } });
+    assert.equal(fake.messages.get(fake.user(VICTIM).id)?.[0]?.flagStatus, 'flagged');
+    assert.equal((await p.act({ kind: 'flag-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'f', dryRun: false })).status, 'nothing-to-do');
     assert.equal((await p.act({ kind: 'delete-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'd', dryRun: false })).status, 'done');
     assert.equal(fake.callsTo('DELETE', /\/messages\//).length, 2);
     assert.equal(fake.messages.get(fake.user(COLLEAGUE).id)?.find((m) => m.internetMessageId === '<lunch@x.jp>')?.folder, `inbox-${fake.user(COLLEAGUE).id}`);

@@ -140,7 +140,7 @@ export class FakeGoogle {
       messages: [],
       history: [],
       oldestHistoryId: 0,
-      labels: ['INBOX', 'SENT', 'TRASH', 'SPAM', 'UNREAD'].map((id) => ({ id, name: id, type: 'system' as const })),
+      labels: ['INBOX', 'SENT', 'TRASH', 'SPAM', 'UNREAD', 'STARRED'].map((id) => ({ id, name: id, type: 'system' as const })),
       autoForwarding: { enabled: false },
       forwardingAddresses: [],
       filters: [],

@@ -31,6 +31,7 @@ export interface FakeGraphMessage {
   raw: Buffer;
   /** change sequence: delta returns messages changed after a token's sequence */
   seq: number;
+  flagStatus: 'notFlagged' | 'flagged' | 'complete';
 }
 
 export interface FakeGraphRule {
@@ -157,6 +158,7 @@ export class FakeMicrosoft {
       receivedDateTime: new Date(time).toISOString().replace('.000Z', 'Z'),
       raw: text,
       seq: ++this.seq,
+      flagStatus: 'notFlagged',
     };
     this.messages.get(user.id)?.push(message);
     return message;
@@ -298,7 +300,7 @@ export class FakeMicrosoft {
   }
 
   private messageView(m: FakeGraphMessage): Record<string, unknown> {
-    return { id: m.id, internetMessageId: m.internetMessageId, subject: m.subject, receivedDateTime: m.receivedDateTime, parentFolderId: m.folder };
+    return { id: m.id, internetMessageId: m.internetMessageId, subject: m.subject, receivedDateTime: m.receivedDateTime, parentFolderId: m.folder, flag: { flagStatus: m.flagStatus } };
   }
 
   private folderId(user: FakeGraphUser, name: string): string | undefined {
@@ -411,6 +413,13 @@ export class FakeMicrosoft {
         return this.json(res, 204);
       }
       if (!m[2] && method === 'GET') return this.json(res, 200, this.messageView(message));
+      if (!m[2] && method === 'PATCH') {
+        const status = (body as { flag?: { flagStatus?: string } })?.flag?.flagStatus;
+        if (status !== undefined && status !== 'flagged' && status !== 'notFlagged' && status !== 'complete') return this.graphError(res, 400, 'ErrorInvalidRequest', 'Invalid flagStatus.');
+        if (status) message.flagStatus = status;
+        message.seq = ++this.seq;
+        return this.json(res, 200, this.messageView(message));
+      }
     }
     if (rest === '/mailFolders') {
       const folders = this.folders.get(user.id) ?? [];
