@@ -12,34 +12,10 @@ import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/types.js';
 import { freshTestPostgresDatabase } from '../support/postgres.js';
 import { freshSqliteFile } from '../store/suite.js';
-import { ADMIN, COLLEAGUE, LURE_ID, makeContext, makeOrg, simulatedClock, VICTIM } from './fixtures.js';
+import { ADMIN, COLLEAGUE, EXPECTED_TAKEOVER_CALLS, makeContext, makeOrg, simulatedClock, VICTIM } from './fixtures.js';
 
 const automatic: RespondConfig = { ...DEFAULT_RESPOND_CONFIG, mode: 'automatic' };
 
-/** The account-takeover playbook's calls against the fixture organisation, in order. */
-export const EXPECTED_TAKEOVER_CALLS = [
-  `PUT /users/${VICTIM}`,
-  `POST /users/${VICTIM}/signOut`,
-  `GET /users/${VICTIM}/tokens`,
-  `DELETE /users/${VICTIM}/tokens/client-9`,
-  `GET /users/${VICTIM}/asps`,
-  `DELETE /users/${VICTIM}/asps/asp1`,
-  `POST /users/${VICTIM}/verificationCodes/invalidate`,
-  `GET /users/${VICTIM}/settings/autoForwarding`,
-  `PUT /users/${VICTIM}/settings/autoForwarding`,
-  `GET /users/${VICTIM}/settings/filters`,
-  `DELETE /users/${VICTIM}/settings/filters/f-new`,
-  `GET /users/${VICTIM}/settings/delegates`,
-  `DELETE /users/${VICTIM}/settings/delegates/helper@evil.example`,
-  `GET /users/${VICTIM}/settings/sendAs`,
-  `DELETE /users/${VICTIM}/settings/sendAs/ceo@example.jp`,
-  `GET /users/${VICTIM}/messages?rfc822msgid=${encodeURIComponent(LURE_ID)}`,
-  `POST /users/${VICTIM}/messages/m1/quarantine`,
-  `GET /users/${COLLEAGUE}/messages?rfc822msgid=${encodeURIComponent(LURE_ID)}`,
-  `POST /users/${COLLEAGUE}/messages/m2/quarantine`,
-  `GET /users/${ADMIN}/messages?rfc822msgid=${encodeURIComponent(LURE_ID)}`,
-  'POST /messages/send',
-];
 
 let builtIn: Playbook;
 async function takeover(): Promise<Playbook> {
