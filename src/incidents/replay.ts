@@ -13,6 +13,10 @@ export interface ReplayIncident {
   title: string;
   titleJa?: string;
   severity: string;
+  /** 'takeover' or 'review' (routine-looking behaviour only) */
+  kind: string;
+  /** 'strong' or 'behaviour-only': what destructive response steps are gated on */
+  evidence: string;
   accounts: string[];
   campaigns: string[];
   openedAt: string;
@@ -36,6 +40,8 @@ export interface ReplaySummary {
   /** earliest evidence → first incident opened */
   time_to_detect_seconds?: number;
   first_malicious_send_at?: string;
+  /** the verdict of the event tagged 'first-malicious-send', when it was judged */
+  first_malicious_send_verdict?: string;
   /** first malicious send → first incident open (negative when Kizuki noticed before any send) */
   detected_after_first_malicious_send_seconds?: number;
   /** compromise → noticed, as it happened in reality */
@@ -104,6 +110,7 @@ export async function replayScenario(file: string, options: ReplayOptions = {}):
   if (first) summary.time_to_detect_seconds = timeToDetectSeconds(first);
   if (firstSend) {
     summary.first_malicious_send_at = firstSend.time;
+    if (typeof firstSend.data.verdict === 'string') summary.first_malicious_send_verdict = firstSend.data.verdict;
     if (first) summary.detected_after_first_malicious_send_seconds = Math.round((Date.parse(first.openedAt) - Date.parse(firstSend.time)) / 1000);
   }
   if (first && options.respond !== false && sink instanceof MemorySink) await addContainment(summary, { file, scenario, baseDir, incident: first, sink, events });
@@ -135,6 +142,8 @@ function describe(incident: Incident): ReplayIncident {
     id: incident.id,
     title: incident.title,
     severity: incident.severity,
+    kind: incident.kind ?? 'takeover',
+    evidence: incident.evidence ?? 'behaviour-only',
     accounts: incident.accounts,
     campaigns: incident.campaigns,
     openedAt: incident.openedAt,

@@ -21,8 +21,10 @@ export function evidenceStrength(signals: readonly Signal[]): EvidenceStrength {
 
 /** The incident's own kind when it says, else what its signals show. */
 export function incidentKind(incident: Incident, signals: readonly Signal[], events: readonly AccountEvent[] = []): IncidentKind {
-  const own = (incident as Incident & { kind?: unknown }).kind;
+  const own: unknown = incident.kind;
   if (own === 'account-takeover' || own === 'malicious-message' || own === 'user-report') return own;
+  // the correlator's 'review' notes and 'takeover' incidents are both about an account
+  if (own === 'takeover' || own === 'review') return 'account-takeover';
   const account = signals.filter((s) => s.detector.startsWith('takeover.') && s.detector !== 'takeover.campaign.lure-received');
   if (account.length) return 'account-takeover';
   if (events.some((e) => e.kind === 'message.reported')) return 'user-report';
