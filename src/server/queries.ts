@@ -88,7 +88,7 @@ export async function overview(store: Store, days = 30): Promise<Overview> {
   const entry = (day: string) => {
     const found = byDay.get(day);
     if (found) return found;
-    const made = { day, verdicts: {}, signals: 0 };
+    const made: { day: string; verdicts: Record<string, number>; signals: number } = { day, verdicts: {}, signals: 0 };
     byDay.set(day, made);
     return made;
   };
