@@ -29,7 +29,7 @@ export async function createProvider(entry: ProviderEntry, deps: ProviderDeps = 
     }
     case 'microsoft': {
       const { createMicrosoftProvider } = await import('./microsoft/index.js');
-      return createMicrosoftProvider(entry, deps.env ?? process.env);
+      return createMicrosoftProvider(entry, deps.env ?? process.env, { ...(deps.now ? { clock: deps.now } : {}), ...(deps.log ? { warn: deps.log } : {}) });
     }
     case 'local': {
       const [{ LocalProvider }, { existsSync }] = await Promise.all([import('./local/index.js'), import('node:fs')]);
