@@ -16,8 +16,11 @@ import { FakeMicrosoft } from '../test/support/fake-microsoft.js';
 export interface ProvidersBench {
   mailboxes: number;
   messages: number;
+  latencyMs: number;
   gmail: { seconds: number; perSecond: number };
   graph: { seconds: number; perSecond: number };
+  /** the same with `latencyMs` added to every answer, one request at a time and 8 at a time */
+  gmailLatency: { sequential: number; parallel: number; messages: number };
   reports: { activities: number; perSecond: number };
 }
 
@@ -35,7 +38,33 @@ async function drain(provider: Provider, cursors: Map<string, string>): Promise<
   return messages;
 }
 
-export async function benchProviders(messages = 2000, mailboxes = 10): Promise<ProvidersBench> {
+/** Gmail messages per second with `latencyMs` on every answer and `concurrency` raw fetches in flight. */
+async function gmailWithLatency(messages: number, latencyMs: number, concurrency: number): Promise<number> {
+  const google = await new FakeGoogle().start();
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  google.trustKey(publicKey);
+  google.pageSize = 100;
+  google.addUser('admin@bench.example', { isAdmin: true });
+  google.addUser('user@bench.example');
+  const g = new GoogleProvider(googleProviderSchema.parse({ kind: 'google', name: 'bench', adminEmail: 'admin@bench.example', serviceAccountKeyEnv: 'X', rootUrl: google.rootUrl, tokenUrl: google.tokenUrl, reports: [], users: ['user@bench.example'] }), {
+    credentials: { client_email: 'bench@x.iam', private_key: privateKey },
+    warn: () => {},
+    concurrency,
+  });
+  const cursors = new Map<string, string>();
+  await drain(g, cursors);
+  for (let i = 0; i < messages; i++) google.deliver('user@bench.example', message(i, 'user@bench.example'));
+  google.latencyMs = latencyMs;
+  const start = performance.now();
+  const count = await drain(g, cursors);
+  const seconds = (performance.now() - start) / 1000;
+  await g.close();
+  await google.close();
+  if (count !== messages) throw new Error(`gmail with latency: fetched ${count} of ${messages}`);
+  return messages / seconds;
+}
+
+export async function benchProviders(messages = 2000, mailboxes = 10, latencyMs = 50): Promise<ProvidersBench> {
   const addresses = Array.from({ length: mailboxes }, (_, i) => `user${i}@bench.example`);
 
   // Gmail history → messages.get?format=raw, through @googleapis/gmail and a JWT service-account token
@@ -92,9 +121,15 @@ export async function benchProviders(messages = 2000, mailboxes = 10): Promise<P
   const rSeconds = (performance.now() - start) / 1000;
   if (events !== activities.length) throw new Error('reports: an activity was lost');
 
+  const latencyMessages = Math.min(messages, 200);
+  const sequential = await gmailWithLatency(latencyMessages, latencyMs, 1);
+  const parallel = await gmailWithLatency(latencyMessages, latencyMs, 8);
+
   return {
     mailboxes,
     messages,
+    latencyMs,
+    gmailLatency: { sequential, parallel, messages: latencyMessages },
     gmail: { seconds: gSeconds, perSecond: messages / gSeconds },
     graph: { seconds: mSeconds, perSecond: messages / mSeconds },
     reports: { activities: activities.length, perSecond: activities.length / rSeconds },

@@ -76,6 +76,7 @@ if (sections.includes('providers')) {
   say(`Gmail history + raw fetch: ${r.messages} messages in ${r.mailboxes} mailboxes, ${Math.round(r.gmail.perSecond)} msg/s (${f1(r.gmail.seconds)} s)`);
   say(`Graph delta + $value: ${r.messages} messages in ${r.mailboxes} mailboxes, ${Math.round(r.graph.perSecond)} msg/s (${f1(r.graph.seconds)} s)`);
   say(`Reports activities normalised: ${Math.round(r.reports.perSecond)} per second`);
+  say(`Gmail, one mailbox, ${r.latencyMs} ms added to every answer (${r.gmailLatency.messages} messages): ${f1(r.gmailLatency.sequential)} msg/s one fetch at a time, ${f1(r.gmailLatency.parallel)} msg/s with 8 in flight`);
 }
 
 if (sections.includes('store')) {
