@@ -5,14 +5,11 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { googleProviderSchema } from './google/config.js';
 import { imapEntrySchema } from './imap/config.js';
+import { localProviderSchema } from './local/config.js';
 import { microsoftProviderSchema } from './microsoft/config.js';
 
-export const providerEntrySchema = z.discriminatedUnion('kind', [
-  imapEntrySchema,
-  googleProviderSchema,
-  microsoftProviderSchema,
-  // local: localEntrySchema from './local/config.js' (the respond work adds this line)
-]);
+// One line per platform.
+export const providerEntrySchema = z.discriminatedUnion('kind', [imapEntrySchema, googleProviderSchema, microsoftProviderSchema, localProviderSchema]);
 
 export type ProviderEntry = z.infer<typeof providerEntrySchema>;
 
