@@ -225,7 +225,8 @@ function expandGenerator(scenario: Scenario, g: Generator, index: number, judged
 
 /**
  * A generated batch is a copy of a message the scenario keeps as a sample: when the batch carries no verdict and a
- * judged sample sent from the same account has the same subject and a link domain or attachment in common, the
+ * judged sample sent from the same account has the same subject and a link domain or attachment in common (or the
+ * batch names none), the
  * batch gets the sample's verdict — as it would have had, judged on its own, in a live deployment.
  */
 function shareVerdicts(events: AccountEvent[], samples: AccountEvent[]): void {
@@ -237,7 +238,10 @@ function shareVerdicts(events: AccountEvent[], samples: AccountEvent[]): void {
     if (event.kind !== 'message.sent' || event.data.verdict !== undefined) continue;
     const own = subject(event);
     const prints = content(event);
-    const sample = judged.find((j) => j.account === event.account && own !== undefined && subject(j) === own && content(j).some((p) => prints.includes(p)));
+    // a batch described by its subject alone (a notice without links or attachments) matches on the subject
+    const sample = judged.find(
+      (j) => j.account === event.account && own !== undefined && subject(j) === own && (prints.length === 0 || content(j).some((p) => prints.includes(p))),
+    );
     if (!sample) continue;
     event.data = { ...event.data, verdict: sample.data.verdict, score: sample.data.score, reasons: sample.data.reasons, verdictFrom: sample.data.eml ?? sample.id };
   }
