@@ -133,3 +133,55 @@ test('a scenario in the 2017 style (batches without a verdict, one judged sample
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a holiday notice in the 2017 style (batches named by subject only, routine mail naming no client) stays a low review note', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'kizuki-scenario-'));
+  try {
+    const file = path.join(dir, 'notice-2017-style.yaml');
+    writeFileSync(
+      file,
+      [
+        'schema: kizuki.scenario/1',
+        'name: notice-2017-style',
+        'title: { en: a notice described by subject, ja: 件名だけのお知らせ }',
+        'orgDomains: [kuwabara-seiki.co.jp]',
+        'seed: 11',
+        "reference: { compromisedAt: '2025-12-24T01:02:09Z', noticedAt: '2025-12-24T01:02:09Z', en: test, ja: テスト }",
+        'generators:',
+        '  - type: routine-mail',
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        "    from: '2025-11-17'",
+        "    to: '2025-12-27'",
+        '    perWorkday: [6, 14]',
+        '    contacts: 50',
+        '    hoursUtc: [0, 9]',
+        '  - type: bcc-batches',
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        '    tag: first-notice-send',
+        '    recipientsPerBatch: [38, 42]',
+        '    addressBook: 160',
+        '    staleShare: 0.15',
+        '    bounceDelayMinutes: [1, 12]',
+        '    message: { subject: 【桑原精機】年末年始休業のお知らせ, userAgent: Microsoft Outlook 16.0 }',
+        "    times: ['2025-12-24T01:02:09Z', '2025-12-24T01:06:41Z', '2025-12-24T01:11:15Z', '2025-12-24T01:15:58Z']",
+        'events:',
+        '  - kind: message.sent',
+        "    time: '2025-12-24T01:02:09Z'",
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        '    eml: scenarios/messages/holiday-notice-2025.eml',
+        '',
+      ].join('\n'),
+    );
+    const summary = await replayScenario(file, { baseDir: repoRoot, pipeline: 'auto', respond: false });
+    assert.equal(summary.verdict_source, 'pipeline');
+    assert.ok(signalKinds(summary).includes('signal:takeover.outbound-burst.hidden-recipients'), 'the behaviour was seen');
+    for (const incident of summary.incidents) {
+      assert.equal(incident.kind, 'review');
+      assert.equal(incident.severity, 'low');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
