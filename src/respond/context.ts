@@ -12,7 +12,7 @@ const has = (detectors: readonly string[], prefix: string) => detectors.some((d)
  */
 export function evidenceStrength(signals: readonly Signal[]): EvidenceStrength {
   const detectors = signals.map((s) => s.detector);
-  if (has(detectors, 'takeover.campaign.outbound') || has(detectors, 'takeover.campaign.internal')) return 'strong';
+  if (has(detectors, 'takeover.campaign.outbound') || has(detectors, 'takeover.campaign.internal') || has(detectors, 'takeover.outbound-lure')) return 'strong';
   if (detectors.some((d) => /returned/.test(d)) || signals.some((s) => s.data?.returnedLure === true)) return 'strong';
   if (signals.some((s) => s.detector.startsWith('takeover.lateral-phishing') && s.data?.verdict === 'malicious')) return 'strong';
   if (has(detectors, 'takeover.signin') && has(detectors, 'takeover.persistence')) return 'strong';
