@@ -13,6 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TakeoverEngine } from '../events/engine.js';
 import type { ResponseRunner } from '../respond/runner.js';
+import type { WatcherStatus } from './watchers.js';
 import type { Store } from '../store/index.js';
 import { Accounts, type Principal, principalName, principalRole, type Role, roleAllows } from './accounts.js';
 import type { Judging } from './judging.js';
@@ -46,6 +47,8 @@ export interface ServerOptions {
   engine?: Pick<TakeoverEngine, 'ingest'>;
   /** the playbook runner that carries out approved steps (absent: decisions are recorded, a runner elsewhere acts) */
   runner?: Pick<ResponseRunner, 'decide' | 'drive'>;
+  /** the configured providers' watchers, for GET /api/status (absent: none run in this process) */
+  watchers?: () => WatcherStatus[];
   /** the shared intake token of `kizuki events serve` (config events.tokenFile / KIZUKI_EVENTS_TOKEN), also accepted */
   eventsToken?: string;
   /** folder of the built console (web/dist); absent or missing: the API only */
@@ -66,6 +69,7 @@ export interface ServerContext {
   orgDomains: string[];
   engine?: Pick<TakeoverEngine, 'ingest'>;
   runner?: Pick<ResponseRunner, 'decide' | 'drive'>;
+  watchers?: () => WatcherStatus[];
   eventsToken?: string;
   loginPerMinute: number;
   now: () => Date;
@@ -113,6 +117,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
   if (options.engine) ctx.engine = options.engine;
   if (options.runner) ctx.runner = options.runner;
+  if (options.watchers) ctx.watchers = options.watchers;
   if (options.eventsToken) ctx.eventsToken = options.eventsToken;
 
   const routes: FastifyInstance['kizukiRoutes'] = [];

@@ -12,6 +12,7 @@ import { Accounts } from './accounts.js';
 import { buildServer } from './app.js';
 import { Judging } from './judging.js';
 import { runRetention } from './retention.js';
+import { type RunningWatchers, startWatchers, type WatcherStatus } from './watchers.js';
 import type { ResponseRunner } from '../respond/runner.js';
 
 /** The repository (or installed package) root: build/src/server → ../../.. */
@@ -41,6 +42,8 @@ export interface RunningService {
   firstAdminPassword?: string;
   /** what the demo seeding did, when it ran */
   demo?: { messages: number; incidents: number };
+  /** the configured providers' watchers and their playbook runner, when `providers:` is not empty */
+  watchers?: RunningWatchers;
   close(): Promise<void>;
 }
 
@@ -112,6 +115,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const now = options.now ?? (() => new Date());
   const eventsToken = intakeToken(config, env);
   const store = await openStore(config.store.url, { now });
+  let watchers: RunningWatchers | undefined;
   try {
     const accounts = new Accounts(store, { now, sessionHours: config.service.sessionHours });
     let firstAdminPassword: string | undefined;
@@ -136,13 +140,20 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       block: config.detection.block,
     };
     const webRoot = options.webRoot ?? `${PACKAGE_ROOT}web/dist`;
+    if (config.providers.length > 0) {
+      log(`watching ${config.providers.map((p) => `${p.name} (${p.kind})`).join(', ')}`);
+      watchers = await startWatchers({ config, store, log, env, now });
+    }
+    const watcherStatus = (): WatcherStatus[] => watchers?.status() ?? [];
     const app = await buildServer({
+      watchers: watcherStatus,
       store,
       accounts,
       judging: new Judging(detection, now),
       orgDomains: config.org.domains,
       engine,
-      ...(response ? { runner: response.runner } : {}),
+      // approvals drive the runner that acts: the watchers' one when providers are configured, else the demo's
+      ...(watchers ? { runner: watchers.runner } : response ? { runner: response.runner } : {}),
       ...(eventsToken ? { eventsToken } : {}),
       webRoot,
       trustProxy: config.service.trustProxy,
@@ -167,14 +178,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       close: async () => {
         clearInterval(retention);
         await app.close();
+        await watchers?.close();
         await response?.close();
         await store.close();
       },
     };
     if (firstAdminPassword) running.firstAdminPassword = firstAdminPassword;
     if (demo) running.demo = demo;
+    if (watchers) running.watchers = watchers;
     return running;
   } catch (error) {
+    await watchers?.close().catch(() => {});
     await store.close();
     throw error;
   }

@@ -19,6 +19,12 @@ export async function register(app: FastifyInstance, ctx: ServerContext): Promis
     return { ok: true, schemaVersion: version, time: ctx.now().toISOString() };
   });
 
+  app.get(
+    '/api/status',
+    { config: { access: 'analyst' }, schema: { tags: ['service'], summary: "the configured providers' watchers: running or stopped, last fetch, last problem", response: { '4xx': errorBody, '5xx': errorBody, 200: anyObject } } },
+    async () => ({ time: ctx.now().toISOString(), watchers: ctx.watchers?.() ?? [] }),
+  );
+
   app.post(
     '/api/login',
     {
