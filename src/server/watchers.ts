@@ -123,6 +123,7 @@ export async function startWatchers(options: WatchersOptions): Promise<RunningWa
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
   const watching: Promise<WatchRunResult | undefined> = runWatch(config, {
     signal: controller.signal,
+    store,
     json: true,
     out: quiet,
     err: lineStream(problemLine),

@@ -28,6 +28,8 @@ export interface WatchRunOptions {
   err: NodeJS.WritableStream;
   now?: () => Date;
   env?: NodeJS.ProcessEnv;
+  /** an open store to use (the service's; left open at the end) instead of opening config.store.url */
+  store?: Store;
   /** called after each message (the service uses it; tests too) */
   onMessage?: (provider: string, processed: ProcessedMessage) => void;
 }
@@ -59,7 +61,7 @@ export async function runWatch(config: KizukiConfig, options: WatchRunOptions): 
   let pool: ReturnType<typeof createAnalysisPool> | undefined;
   const records: ScanRecord[] = [];
   try {
-    store = await openStore(config.store.url);
+    store = options.store ?? (await openStore(config.store.url));
     const detection = {
       ruleDirs: config.detection.ruleDirs,
       orgDomains: config.org.domains,
@@ -122,6 +124,6 @@ export async function runWatch(config: KizukiConfig, options: WatchRunOptions): 
   } finally {
     await Promise.all(providers.map((p) => p.close().catch(() => {})));
     await pool?.close();
-    await store?.close();
+    if (!options.store) await store?.close();
   }
 }
