@@ -4,12 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { imapEntrySchema } from './imap/config.js';
+import { localProviderSchema } from './local/config.js';
 
 export const providerEntrySchema = z.discriminatedUnion('kind', [
   imapEntrySchema,
   // google: googleEntrySchema from './google/config.js' (the cloud work adds this line)
   // microsoft: microsoftEntrySchema from './microsoft/config.js' (the cloud work adds this line)
-  // local: localEntrySchema from './local/config.js' (the respond work adds this line)
+  localProviderSchema,
 ]);
 
 export type ProviderEntry = z.infer<typeof providerEntrySchema>;

@@ -25,7 +25,8 @@ export async function createProvider(entry: ProviderEntry, deps: ProviderDeps = 
     }
     // case 'google': the cloud work adds: return (await import('./google/index.js')).createGoogleProvider(entry, deps);
     // case 'microsoft': the cloud work adds: return (await import('./microsoft/index.js')).createMicrosoftProvider(entry, deps);
-    // case 'local': the respond work adds: return (await import('./local/index.js')).createLocalProvider(entry, deps);
+    case 'local':
+      return (await import('./local/index.js')).createLocalProvider(entry, deps);
     default: {
       const kind: string = (entry as { kind: string }).kind;
       throw new Error(`provider kind ${kind} is not known`);

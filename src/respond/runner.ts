@@ -89,7 +89,10 @@ export function planSteps(runId: string, playbook: Playbook, context: ResponseCo
       let state: StepState = 'pending';
       let reason: string | undefined;
       try {
-        if (condition && !condition(context, target)) {
+        if (spec.lockout && context.incident.reviewOnly) {
+          state = 'skipped';
+          reason = 'a behaviour-only review note never triggers a step that locks a person out';
+        } else if (condition && !condition(context, target)) {
           state = 'skipped';
           reason = `condition not met: ${spec.when}`;
         }
