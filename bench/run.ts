@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
-const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'store'];
+const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'store', 'respond'];
 const quick = values.quick ?? false;
 const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -76,6 +76,14 @@ if (sections.includes('store')) {
     say(`${r.database}: ${r.events} events at ${r.eventsPerSecond} events/s (${r.eventsPerCpuSecond} per CPU-second of Kizuki), ${r.messages} judged messages at ${r.messagesPerSecond}/s; one-event durable commit p50 ${r.singleEventCommitMs.p50} ms`);
     for (const q of r.queries) say(`  ${q.query}: p50 ${q.p50Ms} ms, p95 ${q.p95Ms} ms`);
   }
+}
+
+if (sections.includes('respond')) {
+  const { benchRespond } = await import('./respond.js');
+  const results = await benchRespond(quick ? 10 : 50);
+  report.respond = results;
+  say('\n== response (20-step playbook against the local provider) ==');
+  for (const r of results) say(`${r.database}: ${r.runs} runs × ${r.stepsPerRun} steps: ${r.stepsPerSecond} steps/s; runner overhead ${r.overheadMsPerStep} ms per step (provider ${r.providerMsPerStep} ms); ${r.cpuMsPerStep} CPU-ms per step in all`);
 }
 
 report.peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);

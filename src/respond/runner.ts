@@ -351,9 +351,7 @@ export class ResponseRunner {
 
   /** Accounts acted on (for real) in the last hour, from the action log. */
   private async touchedLastHour(): Promise<Set<string>> {
-    const since = new Date(this.clock.now().getTime() - HOUR).toISOString();
-    const actions = await this.tables.actions({ sinceIso: since });
-    return new Set(actions.filter((a) => a.account && !a.dryRun && a.provider && (a.status === 'done' || a.status === 'running')).map((a) => a.account as string));
+    return this.tables.accountsTouchedSince(new Date(this.clock.now().getTime() - HOUR).toISOString());
   }
 
   private async request(step: StepRow, context: ResponseContext, dryRun: boolean): Promise<ActionRequest | { skip: { en: string; ja: string } }> {
