@@ -113,15 +113,6 @@ function seedGoogle(fake: FakeGoogle, scenario: Scenario, events: AccountEvent[]
       const raw = eml ? sample(path.basename(eml)) : event.kind === 'message.bounce' ? bounceMessage(event, index) : routineMessage(event, index);
       fake.deliver(event.account, Buffer.from(raw, 'latin1'), { labelIds: ['INBOX', 'UNREAD'], time: event.time });
       messages++;
-    } else if (event.kind === 'setting.forwarding') {
-      // a user's own forwarding change is in the Reports API's user_accounts log
-      fake.addActivity('user_accounts', {
-        time: event.time,
-        uniqueQualifier: String(index),
-        actor: { email: event.account, profileId: event.account },
-        events: [{ type: 'email_forwarding_change', name: 'email_forwarding_change', parameters: [{ name: 'email_forwarding_destination_address', value: String(event.data.target) }] }],
-      });
-      activities++;
     } else {
       throw new Error(`the Google fake has no place for ${event.kind}`);
     }
