@@ -3,6 +3,7 @@
 //   npm run bench -- --only scan,detect   some sections
 //   npm run bench -- --quick              smaller store and event sizes, for a fast look
 //   npm run bench -- --only imap          IMAP read rate, watch --once rate and new-mail latency against Dovecot
+//   npm run bench -- --only api           API latency, message list and incident page, 100,000 verdicts, SQLite and PostgreSQL
 //   npm run bench -- --only peers         Kizuki's CLI beside Rspamd on the same 1,000 files, start-up, memory
 //   npm run bench -- --only providers     Google and Microsoft providers against the local fakes
 import { loadavg } from 'node:os';
@@ -11,7 +12,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
-const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'providers', 'store', 'imap', 'respond'];
+const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'providers', 'store', 'imap', 'api', 'respond'];
 const quick = values.quick ?? false;
 const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -67,6 +68,17 @@ if (sections.includes('events')) {
   report.events = r;
   say('\n== takeover detectors ==');
   say(`${r.events} synthetic events over ${r.accounts} accounts: detectors ${r.detectorEventsPerSecond} events/s; whole engine (memory sink) ${r.engineEventsPerSecond} events/s; ${Math.round(r.bytesPerTrackedAccount / 1024)} KiB per tracked account`);
+}
+
+if (sections.includes('api')) {
+  const { benchApi } = await import('./api.js');
+  const results = await benchApi(quick ? { messages: 10_000, requests: 50 } : {});
+  report.api = results;
+  say('\n== HTTP API latency (kizuki serve), 127.0.0.1, viewer token ==');
+  for (const r of results) {
+    say(`${r.database}: ${r.messages} judged messages`);
+    for (const l of r.latencies) say(`  ${l.request}: p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms`);
+  }
 }
 
 if (sections.includes('providers')) {
