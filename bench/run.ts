@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
-const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'providers', 'store', 'imap', 'api'];
+const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'providers', 'store', 'imap', 'api', 'respond'];
 const quick = values.quick ?? false;
 const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -110,6 +110,14 @@ if (sections.includes('imap')) {
   say('\n== IMAP (a real Dovecot on 127.0.0.1) ==');
   say(`${r.messages} corpus messages (${f1(r.megabytes)} MiB): the provider reads ${Math.round(r.fetch.perSecond)} msg/s; \`watch --once\` (analyse, judge, event, store, cursor; ${r.watchOnce.workers} workers) ${Math.round(r.watchOnce.perSecond)} msg/s`);
   say(`new mail while watching, APPEND to verdict (IDLE): median ${Math.round(r.idleLatencyMs.median)} ms, max ${Math.round(r.idleLatencyMs.max)} ms over ${r.idleLatencyMs.runs} messages`);
+}
+
+if (sections.includes('respond')) {
+  const { benchRespond } = await import('./respond.js');
+  const results = await benchRespond(quick ? 10 : 50);
+  report.respond = results;
+  say('\n== response (20-step playbook against the local provider) ==');
+  for (const r of results) say(`${r.database}: ${r.runs} runs × ${r.stepsPerRun} steps: ${r.stepsPerSecond} steps/s; runner overhead ${r.overheadMsPerStep} ms per step (provider ${r.providerMsPerStep} ms); ${r.cpuMsPerStep} CPU-ms per step in all`);
 }
 
 report.peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
