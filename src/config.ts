@@ -49,6 +49,8 @@ const takeoverSchema = z
       })
       .partial()
       .strict(),
+    // a client or network the account has sent from usualAfter times is its usual one (routine sending → review notes)
+    sender: z.object({ usualAfter: count, minHistory: z.number().int().min(0) }).partial().strict(),
     lateral: z.object({ verdicts: z.array(z.enum(['malicious', 'suspicious', 'spam'])) }).partial().strict(),
     campaign: z.object({ rememberDays: count }).partial().strict(),
     signin: z.object({ impossibleTravelKmh: positive, failureWindowMinutes: count, failureBurst: count, minHistory: z.number().int().min(0) }).partial().strict(),
@@ -134,6 +136,27 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8720, trustProxy: false, sessionHours: 12, loginPerMinute: 10 }),
+    /** letters and reports (src/reports): who signs, where to ask, the time zone of the times, own templates, PDF font */
+    reports: z
+      .object({
+        contact: z.string().default(''),
+        timeZone: z
+          .string()
+          .min(1)
+          .refine((tz) => {
+            try {
+              new Intl.DateTimeFormat('en', { timeZone: tz });
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'not an IANA time zone name such as Asia/Tokyo')
+          .default('Asia/Tokyo'),
+        templateDir: z.string().min(1).optional(),
+        pdfFont: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ contact: '', timeZone: 'Asia/Tokyo' }),
   })
   .strict();
 
