@@ -2,19 +2,39 @@
 //   npm run bench                         all sections (the store section writes 1,000,000 events per database)
 //   npm run bench -- --only scan,detect   some sections
 //   npm run bench -- --quick              smaller store and event sizes, for a fast look
+//   npm run bench -- --only peers         Kizuki's CLI beside Rspamd on the same 1,000 files, start-up, memory
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
-const sections = values.only ? values.only.split(',') : ['scan', 'detect', 'events', 'store'];
+const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'store'];
 const quick = values.quick ?? false;
 const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const f1 = (n: number) => n.toFixed(1);
 
 say(`Kizuki benchmarks — node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at start`);
+
+if (sections.includes('peers')) {
+  const { benchPeers } = await import('./peers.js');
+  say('\n== end to end: `kizuki scan --json` beside Rspamd on the same 1,000 corpus files, in this run ==');
+  const r = await benchPeers({ memory: true, mboxBytes: quick ? 200 * 1024 * 1024 : 2 * 1024 * 1024 * 1024, log: (line) => say(`  ${line}`) });
+  report.peers = r;
+  const rate = (x: { perSecond: number; seconds: number; peakRssMiB: number }) => `${Math.round(x.perSecond)} msg/s (${f1(x.seconds)} s, peak RSS ${x.peakRssMiB} MiB)`;
+  say(`kizuki scan --json, default store: ${rate(r.kizukiStore)}`);
+  say(`kizuki scan --json --no-store:     ${rate(r.kizukiNoStore)}`);
+  if (r.rspamd) {
+    say(`rspamd (${r.rspamd.processes} scanner processes, rspamc):  ${rate(r.rspamd)}`);
+    say(`ratio Kizuki / Rspamd: ${r.ratioStore?.toFixed(2)}× with the store, ${r.ratioNoStore?.toFixed(2)}× without`);
+  } else say(r.rspamdMissing ?? 'rspamd not measured');
+  say(`start-up, one message on standard input to its verdict line: median ${r.startupMs.median} ms (runs: ${r.startupMs.runs.join(', ')} ms)`);
+  if (r.memory) {
+    say(`peak RSS, ${r.memory.batchMessages}-message batch with the store: ${r.memory.batchPeakRssMiB} MiB`);
+    say(`peak RSS, ${f1(r.memory.mboxBytes / 2 ** 30)} GiB mbox of ${r.memory.mboxMessages} messages: ${r.memory.mboxPeakRssMiB} MiB (${Math.round(r.memory.mboxPerSecond)} msg/s)`);
+  }
+}
 
 if (sections.includes('scan')) {
   const { benchScan } = await import('./scan.js');

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './mail/options.js';
+import { providersSchema } from './providers/config.js';
+import { respondSchema } from './respond/config.js';
 
 const domainList = z.array(z.string().min(1).transform((d) => d.toLowerCase().replace(/^@/, '')));
 
@@ -110,6 +112,24 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8725, maxBodyBytes: 1024 * 1024 }),
+    /** the mail platforms `kizuki watch` and `kizuki connect` use (src/providers/config.ts) */
+    providers: providersSchema,
+    /** playbooks, approvals and guardrails (src/respond/config.ts) */
+    respond: respondSchema.default(respondSchema.parse({})),
+    /** `kizuki serve`: the API and console (issue 12) */
+    service: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8720),
+        /** behind a TLS-terminating proxy: trust its X-Forwarded-* headers (cookies become Secure) */
+        trustProxy: z.boolean().default(false),
+        sessionHours: z.number().positive().max(24 * 30).default(12),
+        loginPerMinute: z.number().int().min(1).default(10),
+        /** raw message copies older than this are dropped by the hourly retention job; unset keeps them */
+        rawRetentionDays: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8720, trustProxy: false, sessionHours: 12, loginPerMinute: 10 }),
     /** letters and reports (src/reports): who signs, where to ask, the time zone of the times, own templates, PDF font */
     reports: z
       .object({

@@ -9,6 +9,10 @@ export interface LabelledFile {
   file: string;
   label: string;
   date: string;
+  /** where the file comes from, for the per-source breakdown (labels.tsv `source`, or the labels file / folder name) */
+  source?: string;
+  /** labels.tsv `tags` (for modern fixtures: the kind of mail) */
+  tags?: string;
 }
 
 export class CorpusError extends Error {
@@ -26,13 +30,22 @@ export async function readLabels(labelsFile: string): Promise<LabelledFile[]> {
   const lines = text.split(/\r?\n/).filter((l) => l.trim());
   const header = (lines.shift() ?? '').split('\t');
   const col = (name: string) => header.indexOf(name);
-  const [pathCol, labelCol, dateCol] = [col('path'), col('label'), col('date_utc')];
+  const [pathCol, labelCol, dateCol, sourceCol, tagsCol] = [col('path'), col('label'), col('date_utc'), col('source'), col('tags')];
   if (pathCol < 0 || labelCol < 0) throw new CorpusError(`${labelsFile}: the first line must name the columns "path" and "label"`);
   const root = dirname(resolve(labelsFile));
+  const fallbackSource = basename(root);
   return lines.map((line) => {
     const cells = line.split('\t');
     const path = cells[pathCol] ?? '';
-    return { path, file: join(root, path), label: cells[labelCol] ?? '', date: dateCol >= 0 ? (cells[dateCol] ?? '') : '' };
+    const cell = (c: number) => (c >= 0 ? (cells[c] ?? '').trim() : '');
+    return {
+      path,
+      file: join(root, path),
+      label: cells[labelCol] ?? '',
+      date: cell(dateCol),
+      source: cell(sourceCol) || fallbackSource,
+      tags: cell(tagsCol),
+    };
   });
 }
 
@@ -43,7 +56,7 @@ export async function readLabelledFolders(specs: string[]): Promise<LabelledFile
     const eq = spec.indexOf('=');
     const folder = resolve(eq > 0 ? spec.slice(eq + 1) : spec);
     const label = eq > 0 ? spec.slice(0, eq) : basename(folder);
-    for (const file of await filesUnder(folder)) found.push({ path: file.slice(dirname(folder).length + 1), file, label, date: '' });
+    for (const file of await filesUnder(folder)) found.push({ path: file.slice(dirname(folder).length + 1), file, label, date: '', source: basename(folder) });
   }
   return found;
 }
@@ -62,4 +75,26 @@ async function filesUnder(folder: string): Promise<string[]> {
     else if (entry.isFile() && !entry.name.startsWith('.') && !/\.(?:tsv|md|json)$/i.test(entry.name)) files.push(full);
   }
   return files;
+}
+
+/** The era a message belongs to, from its date: what "the model learned the year" is measured against. */
+export type Era = '<=2005' | '2006-2015' | '2016+' | 'undated';
+export const ERAS: Era[] = ['<=2005', '2006-2015', '2016+', 'undated'];
+
+export function eraOf(date: string | undefined): Era {
+  const year = Number(/^(\d{4})(?:-\d\d|$)/.exec((date ?? '').trim())?.[1]);
+  if (!Number.isFinite(year) || year < 1980) return 'undated';
+  if (year <= 2005) return '<=2005';
+  return year <= 2015 ? '2006-2015' : '2016+';
+}
+
+/**
+ * The source a file is reported under. The corpus lists each modern fixture under the repository it came
+ * from (26 of them, most with one or two files); those are grouped by the kind of mail in `tags`
+ * (modern/mailing-list, modern/notification …) so each row of the table has enough mail to mean something.
+ */
+export function sourceGroup(source: string | undefined, tags: string | undefined): string {
+  const s = source?.trim() || 'unknown';
+  if (s.startsWith('modern/')) return `modern/${(tags ?? '').split(/[\s,]+/)[0] || 'other'}`;
+  return s;
 }

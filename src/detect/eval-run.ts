@@ -3,7 +3,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config.js';
-import { type LabelledFile, readLabelledFolders, readLabels } from './corpus.js';
+import { analysisVersion } from './analysis-version.js';
+import { eraOf, type LabelledFile, readLabelledFolders, readLabels, sourceGroup } from './corpus.js';
 import { loadDetector } from './detector.js';
 import { evaluate, formatReport } from './evaluation.js';
 import { type AnalysedItem, judgeInOrder } from './replay.js';
@@ -15,7 +16,8 @@ import { createAnalysisPool } from '../scan/pool.js';
 import type { EvalCliOptions } from '../cli/commands/eval.js';
 
 export async function runEval(folders: string[], options: EvalCliOptions): Promise<number> {
-  if (!options.labels && !folders.length) {
+  const labelFiles = options.labels ?? [];
+  if (!labelFiles.length && !folders.length) {
     console.error('kizuki eval: give --labels FILE (e.g. ../shared/corpus/labels.tsv) or labelled folders');
     return 2;
   }
@@ -24,7 +26,7 @@ export async function runEval(folders: string[], options: EvalCliOptions): Promi
   const trustedHosts = options.trustHost ?? config.auth.trustedHosts;
   const files: LabelledFile[] = [];
   try {
-    if (options.labels) files.push(...(await readLabels(options.labels)));
+    for (const labels of labelFiles) files.push(...(await readLabels(labels)));
     files.push(...(await readLabelledFolders(folders)));
   } catch (error) {
     console.error(`kizuki eval: ${(error as Error).message}`);
@@ -44,7 +46,7 @@ export async function runEval(folders: string[], options: EvalCliOptions): Promi
     const documents = items
       .filter((i) => i.analysis && foldOf(i.path) !== 0 && (MODEL_CLASSES as readonly string[]).includes(i.label))
       .map((i) => ({ label: i.label, tokens: messageTokens(i.analysis as Analysis), language: (i.analysis as Analysis).facts.language }));
-    const trainedOn = `${documents.length} messages (${options.labels ?? folders.join(' ')}), folds 1-4 of 5`;
+    const trainedOn = `${documents.length} messages (${[...labelFiles, ...folders].join(' ')}), folds 1-4 of 5`;
     const model = trainModel(documents, { ...DEFAULT_TRAINING, trainedOn });
     const shapeModel = trainModel(
       documents.map((d) => ({ ...d, tokens: shapeTokens(d.tokens) })),
@@ -56,7 +58,9 @@ export async function runEval(folders: string[], options: EvalCliOptions): Promi
     console.log(`text model written to ${options.trainModel}: ${Object.keys(model.weights).length} tokens from ${documents.length} messages`);
     return 0;
   }
-  const report = evaluate(judgeInOrder(detector, items), options.top ?? 15);
+  const origin = new Map(files.map((f) => [f.path, { source: sourceGroup(f.source, f.tags), era: eraOf(f.date) }]));
+  const judged = judgeInOrder(detector, items).map((j) => ({ ...j, ...origin.get(j.path) }));
+  const report = evaluate(judged, options.top ?? 15);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return 0;
 }
@@ -101,7 +105,8 @@ async function analyseAll(
   const flush = async () => {
     if (options.cache && pendingWrites.length) await appendFile(options.cache, pendingWrites.splice(0).join(''));
   };
-  const settingsKey = `${options.orgDomains.join(',')}|${options.trustedHosts.join(',')}`;
+  // the analysis code's own version is part of the key: a change to src/mail makes every old line a miss
+  const settingsKey = `${analysisVersion()}|${options.orgDomains.join(',')}|${options.trustedHosts.join(',')}`;
   const worker = async () => {
     while (next < files.length) {
       const index = next++;

@@ -16,6 +16,28 @@ export interface JudgedItem {
   verdict: Verdict;
   /** analysis failed: the message is counted with the verdict it was given (clean) and listed */
   error?: string;
+  /** where the message comes from and its era (corpus.ts sourceGroup / eraOf), for the breakdown */
+  source?: string;
+  era?: string;
+}
+
+/** One row of the per-source, per-era table: how the messages of one label from one source and era were judged. */
+export interface BreakdownRow {
+  source: string;
+  era: string;
+  label: string;
+  count: number;
+  /** judged malicious or suspicious */
+  flagged: number;
+  spam: number;
+  clean: number;
+  /**
+   * for ham: share not judged clean (the false-positive rate); for phishing: share flagged (recall);
+   * for spam: share judged spam, malicious or suspicious; for other labels: share flagged
+   */
+  rate: number;
+  /** for ham: share flagged malicious or suspicious (a false alarm that would open an incident) */
+  flaggedRate: number;
 }
 
 export interface LabelMetrics {
@@ -60,6 +82,10 @@ export interface EvaluationReport {
   /** ham judged anything but clean, highest score first */
   falseAlarms: Miss[];
   errors: Array<{ path: string; error: string }>;
+  /** per source and era, every label (rows sorted by label, source, era) */
+  breakdown: BreakdownRow[];
+  /** ham by era across sources: the one-line answer to "did the model learn the year?" */
+  hamByEra: BreakdownRow[];
 }
 
 const ratio = (a: number, b: number) => (b ? a / b : 0);
@@ -130,7 +156,55 @@ export function evaluate(items: readonly JudgedItem[], top = 15): EvaluationRepo
     worstMisses,
     falseAlarms,
     errors: items.filter((i) => i.error).map((i) => ({ path: i.path, error: i.error ?? '' })),
+    breakdown: breakdownOf(items, (i) => i.source ?? 'unknown'),
+    hamByEra: breakdownOf(ham, () => 'all sources'),
   };
+}
+
+const ERA_ORDER = ['<=2005', '2006-2015', '2016+', 'undated'];
+
+function breakdownOf(items: readonly JudgedItem[], sourceOf: (i: JudgedItem) => string): BreakdownRow[] {
+  const rows = new Map<string, BreakdownRow>();
+  for (const item of items) {
+    const source = sourceOf(item);
+    const era = item.era ?? 'undated';
+    const key = `${item.label}\u0000${source}\u0000${era}`;
+    let row = rows.get(key);
+    if (!row) {
+      row = { source, era, label: item.label, count: 0, flagged: 0, spam: 0, clean: 0, rate: 0, flaggedRate: 0 };
+      rows.set(key, row);
+    }
+    row.count++;
+    const v = item.verdict.verdict;
+    if (v === 'malicious' || v === 'suspicious') row.flagged++;
+    else if (v === 'spam') row.spam++;
+    else row.clean++;
+  }
+  for (const row of rows.values()) {
+    const asExpected = row.label === 'ham' ? row.count - row.clean : row.label === 'spam' ? row.flagged + row.spam : row.flagged;
+    row.rate = ratio(asExpected, row.count);
+    row.flaggedRate = ratio(row.flagged, row.count);
+  }
+  return [...rows.values()].sort(
+    (a, b) => a.label.localeCompare(b.label) || a.source.localeCompare(b.source) || ERA_ORDER.indexOf(a.era) - ERA_ORDER.indexOf(b.era),
+  );
+}
+
+/** What the rate column means for a label. */
+function rateName(label: string): string {
+  if (label === 'ham') return 'FPR (not clean)';
+  if (label === 'spam') return 'caught';
+  if (label === 'phishing') return 'recall';
+  return 'flagged';
+}
+
+/** The per-source, per-era table as Markdown. */
+export function formatBreakdown(rows: readonly BreakdownRow[]): string[] {
+  const lines = ['| label | source | era | messages | malicious/suspicious | spam | clean | rate |', '|---|---|---|---:|---:|---:|---:|---|'];
+  for (const r of rows) {
+    lines.push(`| ${r.label} | ${r.source} | ${r.era} | ${r.count} | ${r.flagged} | ${r.spam} | ${r.clean} | ${rateName(r.label)} ${pct(r.rate)} |`);
+  }
+  return lines;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -148,6 +222,12 @@ export function formatReport(report: EvaluationReport): string {
   lines.push('| label | messages | precision | recall | F1 | FPR |');
   lines.push('|---|---:|---:|---:|---:|---:|');
   for (const m of report.metrics) lines.push(`| ${m.label} | ${m.count} | ${pct(m.precision)} | ${pct(m.recall)} | ${pct(m.f1)} | ${pct(m.fpr)} |`);
+  lines.push('');
+  lines.push('ham by era (all sources):');
+  lines.push(...formatBreakdown(report.hamByEra));
+  lines.push('');
+  lines.push('per source and era:');
+  lines.push(...formatBreakdown(report.breakdown));
   lines.push('');
   lines.push(`| label \\ verdict | ${VERDICT_LABELS.join(' | ')} |`);
   lines.push(`|---|${VERDICT_LABELS.map(() => '---:').join('|')}|`);

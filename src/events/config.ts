@@ -30,6 +30,12 @@ export interface TakeoverConfig {
     /** an account needs this much history before 'new contact' means anything */
     minHistoryDays: number;
   };
+  sender: {
+    /** a client (User-Agent / X-Mailer) or network the account has sent from this many times is its usual one */
+    usualAfter: number;
+    /** sends that name a client or network before an unseen one counts as new */
+    minHistory: number;
+  };
   lateral: {
     /** detection verdicts that make an internal sender's message lateral phishing */
     verdicts: string[];
@@ -71,6 +77,7 @@ export const DEFAULT_TAKEOVER_CONFIG: TakeoverConfig = {
     newContacts: 15,
     minHistoryDays: 7,
   },
+  sender: { usualAfter: 3, minHistory: 5 },
   lateral: { verdicts: ['malicious', 'suspicious'] },
   campaign: { rememberDays: 30 },
   signin: { impossibleTravelKmh: 900, failureWindowMinutes: 15, failureBurst: 10, minHistory: 5 },
@@ -95,6 +102,7 @@ export function takeoverConfig(input: TakeoverConfigInput = {}): TakeoverConfig 
     baselineDays: input.baselineDays ?? d.baselineDays,
     bounceFlood: { ...d.bounceFlood, ...input.bounceFlood },
     outboundBurst: { ...d.outboundBurst, ...input.outboundBurst },
+    sender: { ...d.sender, ...input.sender },
     lateral: { ...d.lateral, ...input.lateral } as TakeoverConfig['lateral'],
     campaign: { ...d.campaign, ...input.campaign },
     signin: { ...d.signin, ...input.signin },

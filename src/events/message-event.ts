@@ -25,6 +25,11 @@ export function messageData(analysis: Analysis, verdict?: Verdict): Record<strin
     linkDomains: [...new Set(analysis.links.map((l) => l.registrableDomain).filter(Boolean))],
     sha256: analysis.sha256,
   };
+  // the sending client and the network it submitted from: what "the account's usual client" is made of
+  const userAgent = analysis.headers.find((h) => h.key === 'user-agent' || h.key === 'x-mailer')?.value.trim();
+  if (userAgent) data.userAgent = userAgent;
+  const origin = [...analysis.received].sort((x, y) => y.index - x.index).find((hop) => hop.ip)?.ip;
+  if (origin) data.originIp = origin;
   if (verdict) {
     data.verdict = verdict.verdict;
     data.score = verdict.score;

@@ -34,6 +34,8 @@ export interface RoutineMail {
   /** UTC hours of the working day, [start, end) */
   hoursUtc: [number, number];
   internal?: string[];
+  /** added to every message, e.g. the usual client: { userAgent: Microsoft Outlook 16.0, originIp: 198.51.100.20 } */
+  data?: Record<string, unknown>;
 }
 
 export interface RoutineSignin {
@@ -52,10 +54,16 @@ export interface BccBatches {
   times: string[];
   recipientsPerBatch: [number, number];
   addressBook: number;
+  /** true: the batches go through the address book in order, each address once (an announcement to a list) */
+  partition?: boolean;
   /** share of the address book whose mailboxes no longer exist (each bounces every time) */
   staleShare: number;
   bounceDelayMinutes: [number, number];
+  /** event data of every batch; a sample message (`eml`) judged by the pipeline fills and overrides it */
   message: Record<string, unknown>;
+  /** a sample message (path relative to the repository) that every batch sends */
+  eml?: string;
+  /** the first batch's tag (default 'first-malicious-send'; the later batches are 'malicious-send' then) */
   tag?: string;
 }
 
@@ -146,7 +154,7 @@ function isWorkday(ms: number): boolean {
   return day !== 0 && day !== 6;
 }
 
-function expandGenerator(scenario: Scenario, g: Generator, index: number): AccountEvent[] {
+function expandGenerator(scenario: Scenario, g: Generator, index: number, judged?: Record<string, unknown>): AccountEvent[] {
   const rand = random(scenario.seed + index * 7919);
   const out: AccountEvent[] = [];
   if (g.type === 'routine-mail' || g.type === 'routine-signin') {
@@ -166,7 +174,14 @@ function expandGenerator(scenario: Scenario, g: Generator, index: number): Accou
         const pick = () => (internal.length > 0 && rand() < 0.25 ? (internal[Math.floor(rand() * internal.length)] ?? '') : contactAddress(Math.floor(rand() * g.contacts)));
         const to = [...new Set([pick(), ...(rand() < 0.3 ? [pick()] : [])])];
         out.push(
-          scenarioEvent(scenario, 'message.sent', at, g.account, { subject: `Re: quotation ${1000 + Math.floor(rand() * 9000)}`, from: g.account, to, cc: [], bcc: [], verdict: 'clean' }, `sent|${g.account}|${at}|${m}`),
+          scenarioEvent(
+            scenario,
+            'message.sent',
+            at,
+            g.account,
+            { subject: `Re: quotation ${1000 + Math.floor(rand() * 9000)}`, ...g.data, from: g.account, to, cc: [], bcc: [], verdict: 'clean' },
+            `sent|${g.account}|${at}|${m}`,
+          ),
         );
       }
     }
@@ -175,15 +190,21 @@ function expandGenerator(scenario: Scenario, g: Generator, index: number): Accou
   // bcc-batches: the address book is a wider set of outside contacts; some of them are long gone
   const book = Array.from({ length: g.addressBook }, (_, i) => contactAddress(i * 3 + 1));
   const stale = new Set(book.filter(() => rand() < g.staleShare));
+  const message = { ...g.message, ...judged };
+  const firstTag = g.tag ?? 'first-malicious-send';
+  const laterTag = firstTag === 'first-malicious-send' ? 'malicious-send' : undefined;
+  let cursor = 0;
   for (const [b, time] of g.times.entries()) {
     const at = Date.parse(time);
     const size = between(rand, g.recipientsPerBatch);
     const bcc: string[] = [];
-    for (let i = 0; i < size; i++) bcc.push(book[(b * 37 + i * 11) % book.length] ?? '');
+    if (g.partition) bcc.push(...book.slice(cursor, cursor + size));
+    else for (let i = 0; i < size; i++) bcc.push(book[(b * 37 + i * 11) % book.length] ?? '');
+    cursor += size;
     const unique = [...new Set(bcc)];
     const messageId = `<${stableId('batch', scenario.name, String(b))}@mail.gmail.com>`;
     out.push(
-      scenarioEvent(scenario, 'message.sent', at, g.account, { ...g.message, messageId, from: g.account, to: [g.account], cc: [], bcc: unique }, `batch|${b}`, b === 0 ? (g.tag ?? 'first-malicious-send') : 'malicious-send'),
+      scenarioEvent(scenario, 'message.sent', at, g.account, { ...message, messageId, from: g.account, to: [g.account], cc: [], bcc: unique }, `batch|${b}`, b === 0 ? firstTag : laterTag),
     );
     for (const recipient of unique.filter((r) => stale.has(r))) {
       const back = at + between(rand, g.bounceDelayMinutes) * MINUTE + Math.floor(rand() * 59) * 1000;
@@ -193,7 +214,7 @@ function expandGenerator(scenario: Scenario, g: Generator, index: number): Accou
           'message.bounce',
           back,
           g.account,
-          { kind: 'dsn', failed: true, recipients: [recipient], status: '5.1.1', diagnostic: '550 5.1.1 user unknown', originalMessageId: messageId, originalSubject: g.message.subject },
+          { kind: 'dsn', failed: true, recipients: [recipient], status: '5.1.1', diagnostic: '550 5.1.1 user unknown', originalMessageId: messageId, originalSubject: message.subject },
           `bounce|${b}|${recipient}`,
         ),
       );
@@ -216,8 +237,20 @@ export interface ExpandedScenario {
 
 /** The scenario as the ordered list of events a replay feeds to the engine. */
 export async function expandScenario(scenario: Scenario, options: ExpandOptions): Promise<ExpandedScenario> {
-  const events: AccountEvent[] = scenario.generators.flatMap((g, i) => expandGenerator(scenario, g, i));
   let judged = false;
+  const events: AccountEvent[] = [];
+  for (const [i, g] of scenario.generators.entries()) {
+    let sample: Record<string, unknown> | undefined;
+    if (g.type === 'bcc-batches' && g.eml && options.judge) {
+      const raw = new Uint8Array(await readFile(path.resolve(options.baseDir, g.eml)));
+      const { analysis, verdict } = await options.judge(raw);
+      // who it went to and its Message-ID are each batch's own
+      const { to: _to, cc: _cc, bcc: _bcc, messageId: _id, from: _from, ...content } = messageData(analysis, verdict);
+      sample = { ...content, eml: g.eml };
+      judged = true;
+    }
+    events.push(...expandGenerator(scenario, g, i, sample));
+  }
   for (const [i, item] of scenario.events.entries()) {
     let data: Record<string, unknown> = { ...(item.data ?? {}) };
     if (item.eml) {

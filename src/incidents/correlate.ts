@@ -1,12 +1,33 @@
 // Correlation: signals about the same account or campaign become one open incident instead of a
 // flood of alerts. A signal joins an open incident that names its account or campaign; otherwise it
-// waits, and an incident opens once the waiting signals about one account or campaign weigh enough.
+// waits, and an incident opens once the waiting signals about one account or campaign weigh enough —
+// or at once when the signal is strong evidence by itself (our account sending or spreading a lure).
+// An incident made only of review signals (routine-looking behaviour with clean content) is a 'review'
+// note; the first signal of anything more turns it into a possible takeover.
 import { maxSeverity, SEVERITY_POINTS, type TakeoverConfig } from '../events/config.js';
 import { stableId, strings } from '../events/event.js';
-import type { Incident, Signal } from '../model/events.js';
-import { addEntry, entryToFoldInto, openedEntry, signalEntry } from './timeline.js';
+import type { Incident, Signal, SignalStrength } from '../model/events.js';
+import { addEntry, entryToFoldInto, openedEntry, raisedEntry, signalEntry } from './timeline.js';
 
 const HOUR_MS = 3_600_000;
+
+/** Detectors whose signals are strong evidence, for signals stored before signals carried their strength. */
+const STRONG_DETECTORS = ['takeover.outbound-lure', 'takeover.lateral-phishing', 'takeover.campaign.outbound', 'takeover.campaign.internal'];
+
+export function strengthOf(signal: Signal): SignalStrength {
+  return signal.strength ?? (STRONG_DETECTORS.includes(signal.detector) ? 'strong' : 'behaviour');
+}
+
+const isSignin = (detector: string) => detector.startsWith('takeover.signin.');
+const isPersistence = (detector: string) => detector.startsWith('takeover.persistence.');
+
+function takeoverTitle(account: string): { title: string; titleJa: string } {
+  return { title: `Possible takeover of ${account}`, titleJa: `${account} の乗っ取りの疑い` };
+}
+
+function reviewTitle(account: string): { title: string; titleJa: string } {
+  return { title: `Unusual sending by ${account} to review`, titleJa: `${account} の送信に普段と異なる点があります(要確認)` };
+}
 
 export class Correlator {
   private readonly open = new Map<string, Incident>();
@@ -46,7 +67,7 @@ export class Correlator {
     this.pending = this.pending.filter((s) => Date.parse(s.time) >= horizon);
     const related = this.pending.filter((s) => this.related(s, signal));
     const weight = [...related, signal].reduce((sum, s) => sum + SEVERITY_POINTS[s.severity], 0);
-    if (weight < this.config.correlation.openAt) {
+    if (weight < this.config.correlation.openAt && strengthOf(signal) !== 'strong') {
       this.pending.push(signal);
       return undefined;
     }
@@ -76,8 +97,10 @@ export class Correlator {
     const openedAt = this.clock().toISOString();
     const incident: Incident = {
       id: stableId('inc', first.id),
-      title: `Possible takeover of ${first.account}`,
-      titleJa: `${first.account} の乗っ取りの疑い`,
+      // a review until a signal of anything more than routine-looking behaviour attaches
+      ...reviewTitle(first.account),
+      kind: 'review',
+      evidence: 'behaviour-only',
       phase: 'detected',
       severity: first.severity,
       accounts: [],
@@ -101,9 +124,29 @@ export class Correlator {
     if (signal.campaign && !incident.campaigns.includes(signal.campaign)) incident.campaigns.push(signal.campaign);
     incident.severity = maxSeverity(incident.severity, signal.severity);
     if (signal.time < incident.firstEvidenceAt) incident.firstEvidenceAt = signal.time;
+    this.weigh(incident, signal);
     const fold = entryToFoldInto(incident.timeline, signal, this.config.correlation.timelineFoldHours);
     if (fold) fold.repeats = (fold.repeats ?? 0) + 1;
     else addEntry(incident.timeline, signalEntry(signal));
+  }
+
+  /** Kind and evidence after this signal joined; a review that becomes a takeover says so on its timeline. */
+  private weigh(incident: Incident, signal: Signal): void {
+    const strength = strengthOf(signal);
+    const wasReview = incident.kind === 'review';
+    incident.kind ??= 'takeover';
+    incident.evidence ??= 'behaviour-only';
+    if (strength !== 'review') incident.kind = 'takeover';
+    const kinds = incident.timeline.map((e) => e.kind.replace(/^signal:/, ''));
+    const signinAndPersistence =
+      (isSignin(signal.detector) && kinds.some(isPersistence)) || (isPersistence(signal.detector) && kinds.some(isSignin));
+    const becameStrong = incident.evidence !== 'strong' && (strength === 'strong' || signinAndPersistence);
+    if (becameStrong) incident.evidence = 'strong';
+    if (wasReview && incident.kind === 'takeover') {
+      Object.assign(incident, takeoverTitle(incident.accounts[0] ?? signal.account));
+      // an incident opened this very moment is announced by its opening entry
+      if (incident.timeline.some((e) => e.kind === 'incident.opened')) addEntry(incident.timeline, raisedEntry(incident, signal));
+    }
   }
 
   /** Waiting signals that now belong to the incident (its accounts or campaigns grew) join it. */

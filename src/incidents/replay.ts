@@ -5,6 +5,7 @@ import { loadPipelineJudge, type MessageJudge } from '../events/message-event.js
 import { expandScenario, loadScenario } from '../events/scenario.js';
 import { type EventSink, MemorySink } from '../events/sink.js';
 import type { AccountEvent, Incident, TimelineEntry } from '../model/events.js';
+import type { ReplayAction, ReplayContainment } from '../respond/replay.js';
 import { timeToDetectSeconds } from './timeline.js';
 
 export interface ReplayIncident {
@@ -12,6 +13,10 @@ export interface ReplayIncident {
   title: string;
   titleJa?: string;
   severity: string;
+  /** 'takeover' or 'review' (routine-looking behaviour only) */
+  kind: string;
+  /** 'strong' or 'behaviour-only': what destructive response steps are gated on */
+  evidence: string;
   accounts: string[];
   campaigns: string[];
   openedAt: string;
@@ -35,6 +40,8 @@ export interface ReplaySummary {
   /** earliest evidence → first incident opened */
   time_to_detect_seconds?: number;
   first_malicious_send_at?: string;
+  /** the verdict of the event tagged 'first-malicious-send', when it was judged */
+  first_malicious_send_verdict?: string;
   /** first malicious send → first incident open (negative when Kizuki noticed before any send) */
   detected_after_first_malicious_send_seconds?: number;
   /** compromise → noticed, as it happened in reality */
@@ -42,6 +49,13 @@ export interface ReplaySummary {
   reference: { compromisedAt: string; noticedAt: string; en: string; ja: string };
   /** every timeline entry of every incident, in time order */
   timeline: Array<TimelineEntry & { incident: string }>;
+  /** the first incident opened → its accounts contained by the account-takeover playbook (simulated time) */
+  time_to_contain_seconds?: number;
+  contained_at?: string;
+  /** what the playbook did, in order */
+  actions?: ReplayAction[];
+  /** the whole containment report: evidence, open tasks, and 2017's figures beside ours */
+  response?: ReplayContainment;
 }
 
 export interface ReplayOptions {
@@ -53,6 +67,8 @@ export interface ReplayOptions {
   sink?: EventSink;
   /** events per ingest call (1 = one event at a time, as a live stream would deliver them) */
   batchSize?: number;
+  /** run the account-takeover playbook through the local provider when an incident opens (default true) */
+  respond?: boolean;
 }
 
 function tagOf(event: AccountEvent): string | undefined {
@@ -66,7 +82,8 @@ export async function replayScenario(file: string, options: ReplayOptions = {}):
   const judge =
     options.judge ?? (options.pipeline === 'off' ? undefined : await loadPipelineJudge(scenario.orgDomains, () => new Date(scenario.reference.compromisedAt)));
   const { events, verdictSource } = await expandScenario(scenario, { baseDir, judge });
-  const engine = new TakeoverEngine(options.sink ?? new MemorySink(), { config: { ...scenario.config, orgDomains: scenario.orgDomains } });
+  const sink = options.sink ?? new MemorySink();
+  const engine = new TakeoverEngine(sink, { config: { ...scenario.config, orgDomains: scenario.orgDomains } });
   let signals = 0;
   const size = Math.max(1, options.batchSize ?? 1);
   for (let i = 0; i < events.length; i += size) signals += (await engine.ingest(events.slice(i, i + size))).signals.length;
@@ -93,9 +110,31 @@ export async function replayScenario(file: string, options: ReplayOptions = {}):
   if (first) summary.time_to_detect_seconds = timeToDetectSeconds(first);
   if (firstSend) {
     summary.first_malicious_send_at = firstSend.time;
+    if (typeof firstSend.data.verdict === 'string') summary.first_malicious_send_verdict = firstSend.data.verdict;
     if (first) summary.detected_after_first_malicious_send_seconds = Math.round((Date.parse(first.openedAt) - Date.parse(firstSend.time)) / 1000);
   }
+  if (first && options.respond !== false && sink instanceof MemorySink) await addContainment(summary, { file, scenario, baseDir, incident: first, sink, events });
   return summary;
+}
+
+/** Runs the response on the first incident (src/respond/replay.ts) and adds what it did to the summary. */
+async function addContainment(
+  summary: ReplaySummary,
+  input: { file: string; scenario: Awaited<ReturnType<typeof loadScenario>>; baseDir: string; incident: Incident; sink: MemorySink; events: AccountEvent[] },
+): Promise<void> {
+  const { containInReplay } = await import('../respond/replay.js');
+  const response = await containInReplay({
+    scenarioFile: input.file,
+    scenario: input.scenario,
+    baseDir: input.baseDir,
+    incident: input.incident,
+    signals: [...input.sink.signals.values()],
+    events: input.events,
+  });
+  if (response.time_to_contain_seconds !== undefined) summary.time_to_contain_seconds = response.time_to_contain_seconds;
+  if (response.contained_at) summary.contained_at = response.contained_at;
+  summary.actions = response.actions;
+  summary.response = response;
 }
 
 function describe(incident: Incident): ReplayIncident {
@@ -103,6 +142,8 @@ function describe(incident: Incident): ReplayIncident {
     id: incident.id,
     title: incident.title,
     severity: incident.severity,
+    kind: incident.kind ?? 'takeover',
+    evidence: incident.evidence ?? 'behaviour-only',
     accounts: incident.accounts,
     campaigns: incident.campaigns,
     openedAt: incident.openedAt,

@@ -5,14 +5,42 @@ export function signalEntry(signal: Signal): TimelineEntry {
   return { time: signal.time, kind: `signal:${signal.detector}`, en: signal.en, ja: signal.ja, ref: signal.id, account: signal.account };
 }
 
+function evidenceWords(incident: Incident): { en: string; ja: string } {
+  return incident.evidence === 'strong'
+    ? { en: 'strong evidence', ja: '強い証拠あり' }
+    : { en: 'behaviour only so far', ja: '現時点では挙動のみ' };
+}
+
 export function openedEntry(incident: Incident): TimelineEntry {
   const who = incident.accounts.join(', ');
+  if (incident.kind === 'review') {
+    return {
+      time: incident.openedAt,
+      kind: 'incident.opened',
+      en: `Kizuki noted unusual but routine-looking sending by ${who} for a person to review (note ${incident.id}, severity ${incident.severity}); no sign of a takeover so far.`,
+      ja: `Kizuki は ${who} の送信に普段と異なる点があるものの通常業務と見られるため、確認用のメモ ${incident.id} を作成しました(重大度 ${incident.severity})。現時点で乗っ取りの兆候はありません。`,
+      ref: incident.id,
+    };
+  }
+  const why = evidenceWords(incident);
   return {
     time: incident.openedAt,
     kind: 'incident.opened',
-    en: `Kizuki opened incident ${incident.id} about ${who} (severity ${incident.severity}).`,
-    ja: `Kizuki が ${who} に関するインシデント ${incident.id} を起票しました(重大度 ${incident.severity})。`,
+    en: `Kizuki opened incident ${incident.id} about ${who} (severity ${incident.severity}, ${why.en}).`,
+    ja: `Kizuki が ${who} に関するインシデント ${incident.id} を起票しました(重大度 ${incident.severity}、${why.ja})。`,
     ref: incident.id,
+  };
+}
+
+/** A review note that became a possible takeover when this signal joined it. */
+export function raisedEntry(incident: Incident, signal: Signal): TimelineEntry {
+  const why = evidenceWords(incident);
+  return {
+    time: signal.time,
+    kind: 'incident.raised',
+    en: `The review note ${incident.id} is now a possible takeover (severity ${incident.severity}, ${why.en}).`,
+    ja: `確認用メモ ${incident.id} を乗っ取りの疑いのあるインシデントに引き上げました(重大度 ${incident.severity}、${why.ja})。`,
+    ref: signal.id,
   };
 }
 

@@ -1,7 +1,6 @@
 // SPF, DKIM, DMARC and ARC: either checked here with mailauth (mode 'verify'), or read from the
 // Authentication-Results header of a receiving host we trust (mode 'headers', right for stored
 // mail, where re-checking SPF long after delivery means nothing).
-import { authenticate } from 'mailauth';
 import type { AnalysisError, AuthenticationSummary, AuthOutcome, HeaderField, ReceivedHop } from '../model/analysis.js';
 import type { AuthOptions } from './options.js';
 import { registrableDomain } from './url.js';
@@ -234,6 +233,9 @@ export async function verifyAuthentication(input: VerifyInput, options: AuthOpti
   const ip = options.ip ?? topHop?.ip;
   const helo = options.helo ?? (options.ip ? undefined : topHop?.from);
   const sender = options.mailFrom ?? (input.returnPath || undefined);
+  // mailauth (and its dependencies) load only when a message is verified here: trusting the receiving host's headers,
+  // the default, never needs them, and loading them is a large share of a worker's start-up.
+  const { authenticate } = await import('mailauth');
   const result = await authenticate(Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength), {
     ...(options.resolver ? { resolver: options.resolver as never } : {}),
     ...(ip ? { ip } : {}),

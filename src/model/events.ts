@@ -36,6 +36,18 @@ export interface AccountEvent {
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 
+/**
+ * How much a signal says about a takeover on its own:
+ * - 'strong': the account is sending or spreading content the detection stage judged a lure (outbound or
+ *   internal lure, a lure coming back in bounces);
+ * - 'behaviour': unusual behaviour (volume, hidden recipients, new contacts, bounces, sign-ins, settings)
+ *   with no verdict on the content, or from a client or network the account does not usually use;
+ * - 'review': the same behaviour, but the content was judged clean and it left from the account's usual
+ *   client and network — worth a look, not an alarm.
+ * Absent on signals stored before the field existed: read by detector id (see incidents/correlate.ts).
+ */
+export type SignalStrength = 'strong' | 'behaviour' | 'review';
+
 export interface Signal {
   id: string;
   /** detector id, e.g. 'takeover.outbound-burst' */
@@ -50,6 +62,7 @@ export interface Signal {
   en: string;
   ja: string;
   data?: Record<string, unknown>;
+  strength?: SignalStrength;
 }
 
 export type IncidentPhase = 'detected' | 'contained' | 'eradicated' | 'recovered' | 'closed';
@@ -65,6 +78,16 @@ export interface TimelineEntry {
   /** further signals of the same kind about the same account folded into this entry */
   repeats?: number;
 }
+
+/** 'takeover': a possible takeover; 'review': only routine-looking behaviour, a low note for a person to look at. */
+export type IncidentKind = 'takeover' | 'review';
+
+/**
+ * 'strong': the incident holds a lure sent, spread or returned by one of our accounts, or a sign-in anomaly
+ * together with a persistence change (forwarding, filter, delegate, OAuth grant, app password) on the same
+ * incident; 'behaviour-only': anything less. Destructive response steps should require 'strong'.
+ */
+export type IncidentEvidence = 'strong' | 'behaviour-only';
 
 export interface Incident {
   id: string;
@@ -82,4 +105,8 @@ export interface Incident {
   closedAt?: string;
   signalIds: string[];
   timeline: TimelineEntry[];
+  /** absent on incidents stored before the field existed: treat as 'takeover' */
+  kind?: IncidentKind;
+  /** absent on incidents stored before the field existed: treat as 'behaviour-only' */
+  evidence?: IncidentEvidence;
 }

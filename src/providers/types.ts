@@ -20,6 +20,8 @@ export type ActionKind =
   | 'quarantine-message'
   | 'release-message'
   | 'delete-message'
+  /** mark every copy of a message (IMAP: \Flagged and the $Phishing keyword) without moving it */
+  | 'flag-message'
   | 'send-notice';
 
 export const ACTION_KINDS: readonly ActionKind[] = [
@@ -37,6 +39,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
   'quarantine-message',
   'release-message',
   'delete-message',
+  'flag-message',
   'send-notice',
 ];
 
@@ -124,6 +127,8 @@ export interface FetchedMessage {
   folder: 'inbox' | 'sent' | 'other';
   /** the platform's own id (Gmail id, Graph id, IMAP UIDVALIDITY:UID) */
   providerId: string;
+  /** where in the mailbox it was found, as the platform names it (IMAP folder, Gmail label), when known */
+  location?: string;
   raw: Uint8Array;
   /** when the platform received or sent it, ISO 8601 */
   time?: string;

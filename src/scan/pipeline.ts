@@ -19,6 +19,8 @@ export interface Judge {
 /** Sender history: read before judging, updated after. */
 export interface SenderHistory {
   get(address: string): Promise<SenderProfile | undefined>;
+  /** optional: look up, in one go, what get/observe will need for these messages (fewer round trips to a store) */
+  prefetch?(items: ReadonlyArray<{ address: string; sha256: string }>): Promise<void>;
   /** record what this message adds to its sender's profile (skipped for messages already judged before) */
   observe(analysis: Analysis, verdict: Verdict, previous: SenderProfile | undefined): Promise<void>;
 }
@@ -53,7 +55,44 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
     if ('error' in outcome) return { ref: item.ref, raw: item.raw, failure: outcome.error };
     return { ref: item.ref, ...outcome, ...(item.ref.path === '-' ? { raw: item.raw } : {}) };
   });
-  for await (const result of analysed) {
+  for await (const batch of readyBatches(analysed, 256)) {
+    if (deps.history?.prefetch) {
+      const wanted = batch.flatMap((r) => ('analysis' in r && r.analysis.from.address ? [{ address: r.analysis.from.address, sha256: r.analysis.sha256 }] : []));
+      if (wanted.length) await deps.history.prefetch(wanted);
+    }
+    for (const result of batch) yield await finish(result, deps);
+  }
+}
+
+/** Groups what a generator has ready now (up to `max` items) without waiting for more than the first. */
+export async function* readyBatches<T>(source: AsyncIterator<T> | AsyncIterable<T>, max: number): AsyncGenerator<T[]> {
+  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source;
+  let pending: Promise<IteratorResult<T>> | undefined;
+  const notYet = Symbol('not yet');
+  for (;;) {
+    const first = await (pending ?? iterator.next());
+    pending = undefined;
+    if (first.done) return;
+    const batch = [first.value];
+    while (batch.length < max) {
+      const next = iterator.next();
+      const ready = await Promise.race([next, new Promise<typeof notYet>((resolve) => setImmediate(() => resolve(notYet)))]);
+      if (ready === notYet) {
+        pending = next;
+        break;
+      }
+      if (ready.done) {
+        yield batch;
+        return;
+      }
+      batch.push(ready.value);
+    }
+    yield batch;
+  }
+}
+
+async function finish(result: Analysed, deps: ScanDependencies): Promise<ScanOutput> {
+  {
     let output: ScanOutput;
     if ('ioError' in result) {
       output = { record: recordForIoError(result.ref, result.ioError) };
@@ -70,6 +109,6 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
       output = { record: recordFromAnalysis(result.ref, analysis, verdict, result.bounce), analysis, verdict, ...(result.raw ? { raw: result.raw } : {}) };
     }
     if (deps.onRecord) await deps.onRecord(output);
-    yield output;
+    return output;
   }
 }

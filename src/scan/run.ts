@@ -29,6 +29,11 @@ function configFor(options: ScanCliOptions): KizukiConfig {
   return config;
 }
 
+/** One message from standard input or one .eml file: the one-message path (a mail client's filter hook). */
+function isSingleMessage(paths: string[]): boolean {
+  return paths.length === 1 && (paths[0] === '-' || /\.eml$/i.test(paths[0] ?? ''));
+}
+
 export async function runScan(paths: string[], options: ScanCliOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   const lang: Lang = options.lang ?? langFromEnv();
   let config: KizukiConfig;
@@ -46,24 +51,32 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
     allow: config.detection.allow,
     block: config.detection.block,
   };
-  const detector = await loadDetector(detection);
-
-  let store: Store | undefined;
-  if (options.store !== false) store = await openStore(config.store.url);
-
-  const history = store ? storedHistory(store, updateProfile) : memoryHistory(updateProfile);
+  // The workers start loading the analysis stack first, on their own cores, while this thread loads the rules and
+  // opens the store. For a single message the workers skip preparing the judgement: this thread has the detector
+  // loaded anyway, and loading it a second time in the worker would only delay the one verdict.
+  const single = isSingleMessage(paths);
   const pool = createAnalysisPool({
-    workers: config.scan.workers || availableParallelism(),
+    workers: single ? 1 : config.scan.workers || availableParallelism(),
     timeoutMs: config.scan.timeoutMs,
     workerMemoryMb: config.scan.workerMemoryMb,
     settings: {
       limits: effectiveLimits(config),
       auth: { mode: config.auth.mode, trustedHosts: config.auth.trustedHosts, dns: options.dnsFixture ? { fixture: options.dnsFixture } : 'system' },
       orgDomains: config.org.domains,
-      detection,
+      ...(single ? {} : { detection }),
     },
   });
+  let detector: Awaited<ReturnType<typeof loadDetector>>;
+  let store: Store | undefined;
+  try {
+    detector = await loadDetector(detection);
+    if (options.store !== false) store = await openStore(config.store.url);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
 
+  const history = store ? storedHistory(store, updateProfile) : memoryHistory(updateProfile);
   const showProgress = options.progress !== false && !options.explain && Boolean(err.isTTY);
   const total = showProgress ? await countScanTargets(paths) : 0;
   const bars = showProgress && total > 1 ? new cliProgress.MultiBar({ stream: err, clearOnComplete: true, hideCursor: true, format: ' {bar} {value}/{total} files | {rate} msg/s | {eta_formatted} left' }, cliProgress.Presets.shades_grey) : undefined;

@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { toStoreError } from './errors.js';
 import { type Migration, MIGRATIONS, migrateToLatest } from './migrations.js';
 import type { KizukiDatabase } from './schema.js';
@@ -64,6 +63,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     }
   }
 
+  // pg loads only for a PostgreSQL store: the embedded default never needs it.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: target.url,
     max: options.poolSize ?? 10,

@@ -154,6 +154,18 @@ export class KyselyStore implements Store {
     });
   }
 
+  knownMessages(sha256s: readonly string[]): Promise<Set<string>> {
+    return this.#guard('reading judged messages', async () => {
+      const known = new Set<string>();
+      const wanted = [...new Set(sha256s.map((s) => s.toLowerCase()))];
+      for (const part of chunk(wanted, 1)) {
+        const rows = await this.#db.selectFrom('judged_messages').select('sha256').where('sha256', 'in', part).execute();
+        for (const row of rows) known.add(row.sha256);
+      }
+      return known;
+    });
+  }
+
   getJudgedMessage(sha256: string): Promise<JudgedMessage | undefined> {
     return this.#guard('reading a judged message', async () => {
       const row = await this.#db

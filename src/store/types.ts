@@ -78,6 +78,8 @@ export interface Store {
   /** Stores judged messages; the same (messageId, sha256) again replaces the older judgement (one record). */
   putJudgedMessages(rows: readonly JudgedMessage[]): Promise<UpsertOutcome>;
   getJudgedMessage(sha256: string): Promise<JudgedMessage | undefined>;
+  /** Which of these sha256s have been judged and stored before (one query per thousand). */
+  knownMessages(sha256s: readonly string[]): Promise<Set<string>>;
   /**
    * Newest first (by judgedAt, then sha256). `before` pages backwards: an ISO time (exclusive), or the last message
    * of the previous page `{ judgedAt, sha256 }`, which never skips messages judged in the same millisecond.

@@ -4,6 +4,7 @@ import { takeoverConfig } from '../../src/events/config.js';
 import { persistenceDetector } from '../../src/events/detectors/persistence.js';
 import { distanceKm, signinAnomalyDetector } from '../../src/events/detectors/signin-anomaly.js';
 import { bounceFloodDetector } from '../../src/events/detectors/bounce-flood.js';
+import { SenderProfiles } from '../../src/events/sender-profile.js';
 import type { AccountEvent, AccountEventKind } from '../../src/model/events.js';
 
 const config = takeoverConfig({ orgDomains: ['tsukishiro-vs.co.jp'], signin: { failureBurst: 5 }, bounceFlood: { minBounces: 10 } });
@@ -35,7 +36,7 @@ test('sign-in: a burst of failures and a platform flag are signals; the failures
 });
 
 test('bounce flood: counts failed bounces only, once per window', () => {
-  const d = bounceFloodDetector(config);
+  const d = bounceFloodDetector(config, new SenderProfiles(config));
   const signals = [];
   for (let i = 0; i < 30; i++) signals.push(...d.observe(ev('message.bounce', `2017-07-12T00:${String(i).padStart(2, '0')}:00Z`, { kind: 'dsn', failed: true })));
   for (let i = 0; i < 30; i++) signals.push(...d.observe(ev('message.bounce', `2017-07-12T00:${String(30 + i).padStart(2, '0')}:30Z`, { kind: 'auto-reply' })));

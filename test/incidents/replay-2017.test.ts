@@ -30,6 +30,8 @@ test('2017 replay: one incident for the victim, open within 5 simulated minutes 
   const incident = summary.incidents[0];
   assert.ok(incident);
   assert.ok(incident.accounts.includes(VICTIM));
+  assert.equal(incident.kind, 'takeover');
+  assert.equal(incident.evidence, 'strong', 'the lure leaving the account is strong evidence');
   assert.ok(summary.first_malicious_send_at);
   const deadline = Date.parse(summary.first_malicious_send_at) + 5 * 60_000;
   assert.ok(Date.parse(incident.openedAt) <= deadline, `opened ${incident.openedAt}, first batch ${summary.first_malicious_send_at}`);

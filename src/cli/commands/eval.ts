@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parseCount } from '../parse-count.js';
 
 export interface EvalCliOptions {
-  labels?: string;
+  labels?: string[];
   json?: boolean;
   cache?: string;
   top?: number;
@@ -23,9 +23,13 @@ export function register(program: Command): void {
     .command('eval')
     .description('measure verdicts on labelled mail: a labels.tsv and/or folders (label=folder, or a folder named after its label)')
     .argument('[folders...]', 'labelled folders')
-    .option('--labels <file>', 'labels.tsv with path, label and date_utc columns (e.g. ../shared/corpus/labels.tsv)')
+    .option(
+      '--labels <file>',
+      'labels.tsv with path, label, source and date_utc columns (e.g. ../shared/corpus/labels.tsv); repeat for more sets, e.g. the genuine notifications',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--json', 'print the report as JSON')
-    .option('--cache <file>', 'keep analyses in this JSON Lines file and reuse them on the next run (put it under /tmp)')
+    .option('--cache <file>', 'keep analyses in this JSON Lines file and reuse them while the analysis code is unchanged (put it under /tmp)')
     .option('--top <n>', 'how many misses and false alarms to list', parseCount, 15)
     .option('-w, --workers <n>', 'analysis worker threads (default: one per CPU core)', parseCount)
     .option('-c, --config <file>', 'configuration file (default: kizuki.config.yaml when present)')

@@ -29,6 +29,33 @@ async function printTimeline(summary: ReplaySummary, lang: 'en' | 'ja'): Promise
     const textJa = s <= 0 ? `${formatDuration(-s)} 前` : `${formatDuration(s)} 後`;
     out.write(lang === 'ja' ? `最初の不正送信の ${textJa}に起票。\n` : `Incident opened ${text} the first malicious send.\n`);
   }
+  printContainment(summary, lang, formatDuration);
+}
+
+/** The response half: what the playbook did and how long containment took, beside 2017's figures. */
+function printContainment(summary: ReplaySummary, lang: 'en' | 'ja', formatDuration: (seconds: number) => string): void {
+  const response = summary.response;
+  if (!response) return;
+  const out = process.stdout;
+  out.write(lang === 'ja' ? `\n対応(プレイブック ${response.playbook}、承認は自動、証拠: ${response.evidence}):\n` : `\nResponse (playbook ${response.playbook}, approvals on automatic, evidence: ${response.evidence}):\n`);
+  for (const action of response.actions) {
+    out.write(`${action.time.replace('.000Z', 'Z')}  ${action.step.padEnd(32)} ${action.result.padEnd(17)} ${action[lang]}\n`);
+  }
+  const ref = response.reference_containment;
+  if (summary.time_to_contain_seconds === undefined) {
+    out.write(lang === 'ja' ? 'アカウントは封じ込められませんでした。\n' : 'The account was not contained.\n');
+    return;
+  }
+  const ours = formatDuration(summary.time_to_contain_seconds);
+  const oursTotal = response.compromise_to_contain_seconds !== undefined ? formatDuration(response.compromise_to_contain_seconds) : '?';
+  const then = ref.noticed_to_contain_seconds !== undefined ? formatDuration(ref.noticed_to_contain_seconds) : '?';
+  const thenTotal = ref.compromise_to_contain_seconds !== undefined ? formatDuration(ref.compromise_to_contain_seconds) : '?';
+  const thenEnd = ref.noticed_to_response_end_seconds !== undefined ? formatDuration(ref.noticed_to_response_end_seconds) : '?';
+  out.write(
+    lang === 'ja'
+      ? `封じ込めまでの時間: 起票から ${ours}(パスワード漏えいから ${oursTotal})。2017 年: 発覚から最初のアカウント停止まで ${then}、パスワード漏えいからは ${thenTotal}、手作業の対応全体は発覚から ${thenEnd}。\n`
+      : `Time to contain: ${ours} after the incident opened (${oursTotal} after the password was given away). In 2017: ${then} from noticing to the first account locked, ${thenTotal} after the password was given away; the whole hand-made response ran ${thenEnd} after noticing.\n`,
+  );
 }
 
 export function register(program: Command): void {

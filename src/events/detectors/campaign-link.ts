@@ -94,6 +94,7 @@ export function campaignLinkDetector(config: TakeoverConfig): Detector {
           at: event,
           account: sender,
           severity: stage === 'outbound' ? 'critical' : 'high',
+          strength: 'strong',
           campaign: lure.campaign,
           evidence: [...lure.inboundEvents.slice(0, 5), event.id],
           en,

@@ -27,6 +27,7 @@ export function lateralPhishingDetector(config: TakeoverConfig): Detector {
           at: event,
           account: sender,
           severity: verdict === 'malicious' ? 'critical' : 'high',
+          strength: 'strong',
           evidence: [event.id],
           en: `${sender}, an account of our own, sent "${subject}" to ${internalTargets.join(', ')}; the detection stage judged it ${verdict}.`,
           ja: `社内アカウント ${sender} から ${internalTargets.join('、')} へ「${subject}」が送られました。検知段階の判定は「${verdict === 'malicious' ? '悪性' : '不審'}」です。`,

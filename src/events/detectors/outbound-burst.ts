@@ -1,7 +1,8 @@
 // Outbound burst: one account suddenly writes to far more people and outside domains than it ever does,
 // sends the same message to many, hides the recipients behind a mail to itself, or writes to many new contacts.
-import type { AccountEvent, Signal } from '../../model/events.js';
+import type { AccountEvent, Severity, Signal, SignalStrength } from '../../model/events.js';
 import type { TakeoverConfig } from '../config.js';
+import type { SenderProfiles } from '../sender-profile.js';
 import { domainOf, fingerprints, isInternal, recipientsOf, strings } from '../event.js';
 import { HOUR, HourlyHistory, MINUTE, SlidingWindow } from '../window.js';
 import { type Detector, makeSignal, PerAccount, timeOf } from './types.js';
@@ -11,6 +12,8 @@ interface Sent {
   recipients: string[];
   externalDomains: string[];
   newContacts: string[];
+  /** clean content from the usual client and network (see SenderProfiles) */
+  routine: boolean;
 }
 
 interface State {
@@ -18,7 +21,7 @@ interface State {
   recipientHistory: HourlyHistory;
   domainHistory: HourlyHistory;
   /** fingerprint → recent sends carrying it */
-  sameMessage: Map<string, SlidingWindow<{ id: string; recipients: number }>>;
+  sameMessage: Map<string, SlidingWindow<{ id: string; recipients: number; routine: boolean }>>;
   contacts: Set<string>;
   burstQuietUntil: number;
   sameQuietUntil: Map<string, number>;
@@ -26,7 +29,17 @@ interface State {
   sweptAt: number;
 }
 
-export function outboundBurstDetector(config: TakeoverConfig): Detector {
+const REVIEW_NOTE = {
+  en: " The content was judged clean and it left from the account's usual client and network: a note to review, not a takeover alarm.",
+  ja: '内容は問題なしと判定され、いつもの端末・ネットワークから送信されています。乗っ取りの警報ではなく、確認のためのメモです。',
+};
+
+/** Behaviour made only of the owner's routine sends is a low review note; anything else keeps its weight. */
+function grade(routine: boolean, severity: Severity): { severity: Severity; strength: SignalStrength; en: string; ja: string } {
+  return routine ? { severity: 'low', strength: 'review', ...REVIEW_NOTE } : { severity, strength: 'behaviour', en: '', ja: '' };
+}
+
+export function outboundBurstDetector(config: TakeoverConfig, profiles: SenderProfiles): Detector {
   const cfg = config.outboundBurst;
   const span = cfg.windowMinutes * MINUTE;
   const states = new PerAccount<State>(() => ({
@@ -54,7 +67,8 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
       const seasoned = state.recipientHistory.historyDays(at) >= cfg.minHistoryDays;
       const newContacts = seasoned ? recipients.filter((r) => !state.contacts.has(r) && r !== event.account) : [];
       for (const r of recipients) state.contacts.add(r);
-      state.window.push(at, { id: event.id, recipients, externalDomains: external, newContacts });
+      const routine = (profiles.assessment(event.id) ?? profiles.observe(event))?.routine ?? false;
+      state.window.push(at, { id: event.id, recipients, externalDomains: external, newContacts, routine });
       state.recipientHistory.add(at, recipients.length);
       state.domainHistory.add(at, external.length);
 
@@ -69,14 +83,16 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
         windowDomains >= Math.max(cfg.minExternalDomains, usualDomains * cfg.baselineMultiplier);
       if (burst && at >= state.burstQuietUntil) {
         state.burstQuietUntil = at + span;
+        const g = grade(sends.every((s) => s.routine), 'high');
         signals.push(
           makeSignal({
             detector: `${id}.volume`,
             at: event,
-            severity: 'high',
+            severity: g.severity,
+            strength: g.strength,
             evidence: sends.map((s) => s.id),
-            en: `${event.account} sent to ${windowRecipients} recipients at ${windowDomains} outside domains within ${cfg.windowMinutes} minutes; its busiest hour before had ${usualRecipients} recipients and ${usualDomains} outside domains.`,
-            ja: `${event.account} が ${cfg.windowMinutes} 分間に社外 ${windowDomains} ドメインの ${windowRecipients} 人へ送信しました。これまでの最多は 1 時間に ${usualRecipients} 人・社外 ${usualDomains} ドメインです。`,
+            en: `${event.account} sent to ${windowRecipients} recipients at ${windowDomains} outside domains within ${cfg.windowMinutes} minutes; its busiest hour before had ${usualRecipients} recipients and ${usualDomains} outside domains.${g.en}`,
+            ja: `${event.account} が ${cfg.windowMinutes} 分間に社外 ${windowDomains} ドメインの ${windowRecipients} 人へ送信しました。これまでの最多は 1 時間に ${usualRecipients} 人・社外 ${usualDomains} ドメインです。${g.ja}`,
             data: { recipients: windowRecipients, externalDomains: windowDomains, baselineRecipients: usualRecipients, baselineDomains: usualDomains },
           }),
         );
@@ -86,45 +102,53 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
       const visible = [...strings(event.data.to), ...strings(event.data.cc)].map((a) => a.toLowerCase());
       const toSelfOnly = visible.every((a) => a === event.account);
       if (toSelfOnly && bcc.length >= cfg.hiddenRecipients) {
+        const g = grade(routine, 'medium');
         signals.push(
           makeSignal({
             detector: `${id}.hidden-recipients`,
             at: event,
-            severity: 'medium',
+            severity: g.severity,
+            strength: g.strength,
             evidence: [event.id],
-            en: `${event.account} sent a message addressed only to itself with ${bcc.length} hidden (Bcc) recipients, a common way to spread a lure.`,
-            ja: `${event.account} が自分自身だけを宛先にし、${bcc.length} 人を Bcc(非表示)にしたメールを送信しました。なりすまし送信でよく使われる手口です。`,
+            en: routine
+              ? `${event.account} sent a message addressed only to itself with ${bcc.length} hidden (Bcc) recipients, as announcements to many customers are sent.${g.en}`
+              : `${event.account} sent a message addressed only to itself with ${bcc.length} hidden (Bcc) recipients, a common way to spread a lure.`,
+            ja: routine
+              ? `${event.account} が自分自身だけを宛先にし、${bcc.length} 人を Bcc(非表示)にしたメールを送信しました。多数の取引先へのお知らせでよく使われる送り方です。${g.ja}`
+              : `${event.account} が自分自身だけを宛先にし、${bcc.length} 人を Bcc(非表示)にしたメールを送信しました。なりすまし送信でよく使われる手口です。`,
             data: { hiddenRecipients: bcc.length },
           }),
         );
       }
 
       // one signal per message however many of its fingerprints (attachment, link, subject) repeat
-      const repeated: Array<{ print: string; total: number; ids: string[] }> = [];
+      const repeated: Array<{ print: string; total: number; ids: string[]; routine: boolean }> = [];
       for (const print of fingerprints(event)) {
         let seen = state.sameMessage.get(print);
         if (!seen) {
           seen = new SlidingWindow(cfg.sameMessageHours * HOUR);
           state.sameMessage.set(print, seen);
         }
-        seen.push(at, { id: event.id, recipients: recipients.length });
+        seen.push(at, { id: event.id, recipients: recipients.length, routine });
         const total = seen.values().reduce((n, s) => n + s.recipients, 0);
         if (total >= cfg.sameMessageRecipients && at >= (state.sameQuietUntil.get(print) ?? 0)) {
           state.sameQuietUntil.set(print, at + cfg.sameMessageHours * HOUR);
-          repeated.push({ print, total, ids: seen.values().map((s) => s.id) });
+          repeated.push({ print, total, ids: seen.values().map((s) => s.id), routine: seen.values().every((s) => s.routine) });
         }
       }
       if (repeated.length > 0) {
         const total = Math.max(...repeated.map((r) => r.total));
         const prints = repeated.map((r) => r.print);
+        const g = grade(repeated.every((r) => r.routine), 'medium');
         signals.push(
           makeSignal({
             detector: `${id}.same-message`,
             at: event,
-            severity: 'medium',
+            severity: g.severity,
+            strength: g.strength,
             evidence: repeated.flatMap((r) => r.ids),
-            en: `${event.account} sent the same message (${prints.join(', ')}) to ${total} recipients within ${cfg.sameMessageHours} hours.`,
-            ja: `${event.account} が ${cfg.sameMessageHours} 時間以内に同じメール(${prints.join('、')})を ${total} 人へ送信しました。`,
+            en: `${event.account} sent the same message (${prints.join(', ')}) to ${total} recipients within ${cfg.sameMessageHours} hours.${g.en}`,
+            ja: `${event.account} が ${cfg.sameMessageHours} 時間以内に同じメール(${prints.join('、')})を ${total} 人へ送信しました。${g.ja}`,
             data: { fingerprints: prints, recipients: total },
           }),
         );
@@ -132,14 +156,17 @@ export function outboundBurstDetector(config: TakeoverConfig): Detector {
       const fresh = new Set(sends.flatMap((s) => s.newContacts));
       if (fresh.size >= cfg.newContacts && at >= state.newContactQuietUntil) {
         state.newContactQuietUntil = at + span;
+        const withNew = sends.filter((s) => s.newContacts.length > 0);
+        const g = grade(withNew.every((s) => s.routine), 'medium');
         signals.push(
           makeSignal({
             detector: `${id}.new-contacts`,
             at: event,
-            severity: 'medium',
-            evidence: sends.filter((s) => s.newContacts.length > 0).map((s) => s.id),
-            en: `${event.account} wrote to ${fresh.size} people it had never written to before within ${cfg.windowMinutes} minutes.`,
-            ja: `${event.account} が ${cfg.windowMinutes} 分間に、これまで一度も送信したことのない ${fresh.size} 人へメールを送りました。`,
+            severity: g.severity,
+            strength: g.strength,
+            evidence: withNew.map((s) => s.id),
+            en: `${event.account} wrote to ${fresh.size} people it had never written to before within ${cfg.windowMinutes} minutes.${g.en}`,
+            ja: `${event.account} が ${cfg.windowMinutes} 分間に、これまで一度も送信したことのない ${fresh.size} 人へメールを送りました。${g.ja}`,
             data: { newContacts: fresh.size },
           }),
         );

@@ -1,5 +1,5 @@
 // What every takeover detector looks like: it watches events in time order and returns signals.
-import type { AccountEvent, Severity, Signal } from '../../model/events.js';
+import type { AccountEvent, Severity, Signal, SignalStrength } from '../../model/events.js';
 import { stableId } from '../event.js';
 
 export interface Detector {
@@ -22,6 +22,8 @@ export interface SignalParts {
   ja: string;
   campaign?: string;
   data?: Record<string, unknown>;
+  /** see SignalStrength; detectors of behaviour leave it to the default 'behaviour' */
+  strength?: SignalStrength;
 }
 
 /** A signal whose id follows from the detector and the completing event, so replays give the same id. */
@@ -39,6 +41,7 @@ export function makeSignal(parts: SignalParts): Signal {
   };
   if (parts.campaign) signal.campaign = parts.campaign;
   if (parts.data) signal.data = parts.data;
+  signal.strength = parts.strength ?? 'behaviour';
   return signal;
 }
 

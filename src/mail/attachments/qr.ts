@@ -1,7 +1,6 @@
 // QR codes in images: decode PNG/JPEG within byte and pixel caps, then let jsQR look for a code.
-import jpeg from 'jpeg-js';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
+import { createRequire } from 'node:module';
+import type { PNG as PngClass } from 'pngjs';
 
 /** Images with more pixels than this are not decoded at all (memory guard). */
 export const MAX_DECODE_PIXELS = 40_000_000;
@@ -16,8 +15,22 @@ type JsQr = (
   height: number,
   options?: { inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst' },
 ) => { data: string } | null;
-// jsqr is a CommonJS bundle: depending on the loader its function arrives as the default or under .default
-const jsQR: JsQr = (jsQRModule as unknown as { default?: JsQr }).default ?? (jsQRModule as unknown as JsQr);
+// The decoders load on first use: most messages carry no picture worth searching, and loading them is a noticeable
+// part of a worker's start-up. They are CommonJS, so a synchronous require keeps these functions synchronous.
+const require = createRequire(import.meta.url);
+let decoders: { jsQR: JsQr; PNG: typeof PngClass; jpeg: typeof import('jpeg-js') } | undefined;
+function loadDecoders(): NonNullable<typeof decoders> {
+  if (!decoders) {
+    const jsQRModule = require('jsqr') as JsQr | { default: JsQr };
+    decoders = {
+      // depending on the loader, jsqr's function arrives as the module or under .default
+      jsQR: typeof jsQRModule === 'function' ? jsQRModule : jsQRModule.default,
+      PNG: (require('pngjs') as { PNG: typeof PngClass }).PNG,
+      jpeg: require('jpeg-js') as typeof import('jpeg-js'),
+    };
+  }
+  return decoders;
+}
 
 export interface RgbaImage {
   width: number;
@@ -102,11 +115,11 @@ function checkPixels(size: { width: number; height: number } | undefined, kind: 
 export function decodeImage(data: Uint8Array, kind: 'png' | 'jpeg'): RgbaImage {
   if (kind === 'png') {
     checkPixels(pngSize(data), 'PNG');
-    const png = PNG.sync.read(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    const png = loadDecoders().PNG.sync.read(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     return { width: png.width, height: png.height, data: png.data };
   }
   checkPixels(jpegSize(data), 'JPEG');
-  const decoded = jpeg.decode(data, {
+  const decoded = loadDecoders().jpeg.decode(data, {
     useTArray: true,
     formatAsRGBA: true,
     tolerantDecoding: true,
@@ -202,7 +215,7 @@ export function findQrCode(image: RgbaImage): string | undefined {
       : new Uint8ClampedArray(searched.data.buffer, searched.data.byteOffset, searched.width * searched.height * 4);
   // Searching both polarities doubles the cost; a light-on-dark (inverted) code shows itself by a dark border.
   const inversionAttempts = hasDarkBorder(searched) ? 'invertFirst' : 'dontInvert';
-  const code = jsQR(clamped, searched.width, searched.height, { inversionAttempts });
+  const code = loadDecoders().jsQR(clamped, searched.width, searched.height, { inversionAttempts });
   const payload = code?.data.trim();
   return payload ? payload : undefined;
 }

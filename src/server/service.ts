@@ -1,0 +1,137 @@
+// `kizuki serve` as a function: opens the store, makes the first admin, seeds the demo, starts the takeover engine,
+// the API and console, and the hourly retention job. close() stops all of it.
+import { existsSync, readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { ConfigError, type KizukiConfig } from '../config.js';
+import { TakeoverEngine } from '../events/engine.js';
+import { StoreSink } from '../events/store-sink.js';
+import { openStore, type Store } from '../store/index.js';
+import { Accounts } from './accounts.js';
+import { buildServer } from './app.js';
+import { Judging } from './judging.js';
+import { runRetention } from './retention.js';
+
+/** The repository (or installed package) root: build/src/server → ../../.. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const DEMO_SAMPLES = 'samples/seed-2017';
+export const DEMO_SCENARIO = 'scenarios/2017-shared-you-a-file.yaml';
+
+export interface ServiceOptions {
+  config: KizukiConfig;
+  /** seed the store with the 2017 samples and scenario when it holds nothing yet */
+  demo?: boolean;
+  /** where progress lines go (never secrets, except the first admin's one-time password, once) */
+  log?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** the built console; default web/dist under the package root */
+  webRoot?: string;
+}
+
+export interface RunningService {
+  app: FastifyInstance;
+  store: Store;
+  accounts: Accounts;
+  /** http://host:port */
+  address: string;
+  /** set when this start made the first admin: its one-time password */
+  firstAdminPassword?: string;
+  /** what the demo seeding did, when it ran */
+  demo?: { messages: number; incidents: number };
+  close(): Promise<void>;
+}
+
+function intakeToken(config: KizukiConfig, env: NodeJS.ProcessEnv): string | undefined {
+  let token = env.KIZUKI_EVENTS_TOKEN?.trim();
+  if (!token && config.events.tokenFile) {
+    try {
+      token = readFileSync(config.events.tokenFile, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError(`events.tokenFile: cannot read ${config.events.tokenFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  if (token !== undefined && token.length < 16) throw new ConfigError('the events intake token must be at least 16 characters long');
+  return token || undefined;
+}
+
+/** Judges the bundled 2017 samples into the store and replays the 2017 scenario through the store-backed engine. */
+export async function seedDemo(store: Store, storeUrl: string): Promise<{ messages: number; incidents: number }> {
+  const [{ runScan }, { replayScenario }] = await Promise.all([import('../scan/run.js'), import('../incidents/replay.js')]);
+  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
+  await runScan([`${PACKAGE_ROOT}${DEMO_SAMPLES}`], { store: storeUrl, json: true, progress: false, workers: 1, dnsFixture: `${PACKAGE_ROOT}${DEMO_SAMPLES}/dns.json` }, quiet, process.stderr);
+  const summary = await replayScenario(`${PACKAGE_ROOT}${DEMO_SCENARIO}`, { baseDir: PACKAGE_ROOT, sink: new StoreSink(store) });
+  const messages = (await store.listJudgedMessages({ limit: 1000 })).length;
+  return { messages, incidents: summary.incidents_opened };
+}
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const now = options.now ?? (() => new Date());
+  const eventsToken = intakeToken(config, env);
+  const store = await openStore(config.store.url, { now });
+  try {
+    const accounts = new Accounts(store, { now, sessionHours: config.service.sessionHours });
+    let firstAdminPassword: string | undefined;
+    if ((await accounts.countUsers()) === 0) {
+      firstAdminPassword = (await accounts.createUser({ username: 'admin', role: 'admin' })).password;
+      await accounts.audit({ actor: 'kizuki', action: 'user.create', target: 'admin', detail: { role: 'admin', firstStart: true } });
+    }
+    let demo: RunningService['demo'];
+    if (options.demo && (await store.listIncidents({ limit: 1 })).length === 0 && (await store.listJudgedMessages({ limit: 1 })).length === 0) {
+      log('seeding the demo: judging the 2017 samples and replaying the 2017 incident…');
+      demo = await seedDemo(store, config.store.url);
+    }
+    const engine = new TakeoverEngine(new StoreSink(store), { config: { ...config.takeover, orgDomains: config.org.domains } });
+    const detection = {
+      ruleDirs: config.detection.ruleDirs,
+      orgDomains: config.org.domains,
+      knownContactDomains: config.detection.knownContactDomains,
+      allow: config.detection.allow,
+      block: config.detection.block,
+    };
+    const webRoot = options.webRoot ?? `${PACKAGE_ROOT}web/dist`;
+    const app = await buildServer({
+      store,
+      accounts,
+      judging: new Judging(detection, now),
+      orgDomains: config.org.domains,
+      engine,
+      ...(eventsToken ? { eventsToken } : {}),
+      webRoot,
+      trustProxy: config.service.trustProxy,
+      loginPerMinute: config.service.loginPerMinute,
+      now,
+    });
+    if (!existsSync(webRoot)) log(`the console is not built (${webRoot} is missing): run npm run build; the API works without it`);
+    await app.listen({ host: config.service.host, port: config.service.port });
+    const bound = app.server.address();
+    const port = typeof bound === 'object' && bound ? bound.port : config.service.port;
+    const host = config.service.host.includes(':') ? `[${config.service.host}]` : config.service.host;
+    const retention = setInterval(() => {
+      const days = config.service.rawRetentionDays;
+      runRetention(store, accounts, days === undefined ? {} : { rawDays: days }).catch((error: Error) => log(`retention: ${error.message}`));
+    }, 3_600_000);
+    retention.unref();
+    const running: RunningService = {
+      app,
+      store,
+      accounts,
+      address: `http://${host}:${port}`,
+      close: async () => {
+        clearInterval(retention);
+        await app.close();
+        await store.close();
+      },
+    };
+    if (firstAdminPassword) running.firstAdminPassword = firstAdminPassword;
+    if (demo) running.demo = demo;
+    return running;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
