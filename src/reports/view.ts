@@ -89,6 +89,8 @@ export interface ReportView {
   indicators: Array<{ type: string; value: string; firstSeen: string; lastSeen: string; tlp: string }>;
   evidence: Array<{ name: string; sha256: string; custody: string }>;
   devices: Array<{ name: string; note: string }>;
+  /** sendings of the lure the record holds after the containment time (containment that did not hold, or a replay) */
+  sendsAfterContainment: number;
   phase: string;
   resolution: string;
   isClosed: boolean;
@@ -166,6 +168,7 @@ export function buildView(record: IncidentRecord, lang: ReportLang, options: Rep
     indicators: record.indicators.map((i) => ({ type: i.type, value: i.value, firstSeen: t(i.firstSeen), lastSeen: t(i.lastSeen), tlp: i.tlp.toUpperCase() })),
     evidence: record.evidence.map((e) => ({ name: e.name, sha256: e.sha256, custody: e.custody.map((c) => `${c.action} by ${c.actor} at ${c.at} from ${c.source}`).join('; ') })),
     devices: record.devices.map((d) => ({ name: d.name, note: d.note ?? '' })),
+    sendsAfterContainment: record.times.containedAt ? record.outsideRecipients.flatMap((r) => r.messages).filter((m, i, all) => m.at > (record.times.containedAt ?? '') && all.findIndex((x) => x.eventId === m.eventId) === i).length : 0,
     phase: record.phase,
     resolution: record.resolution ?? '',
     isClosed: record.phase === 'closed',
