@@ -105,7 +105,8 @@ function letterEntries(entries: RecordTimelineEntry[]): RecordTimelineEntry[] {
   const seen = new Set<string>();
   const out: RecordTimelineEntry[] = [];
   for (const e of entries) {
-    if (!e.inLetter) continue;
+    // actions have their own section ("what we have done"); the letter's timeline tells what happened
+    if (!e.inLetter || e.source === 'action') continue;
     if (e.source === 'signal' || e.source === 'incident' || e.source === 'event' || e.source === 'verdict') {
       const key = `${e.kind}|${e.account ?? ''}`;
       if (seen.has(key)) continue;
