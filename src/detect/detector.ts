@@ -21,6 +21,8 @@ export interface DetectionOptions {
   block?: { senders: string[]; domains: string[] };
   /** use the shipped text model (rules/data/text-model.json) when present; default true */
   useTextModel?: boolean;
+  /** override verdict.ts MODEL_POINTS_WITHOUT_PATH (measurement only) */
+  modelPointsWithoutPath?: number;
 }
 
 export interface RuleInfo {
@@ -77,6 +79,7 @@ export interface LoadedRules {
   problems: RuleProblem[];
   /** evaluates one rule set on a message: what judge() uses, exposed for `rules test` and eval */
   context: ViewContext;
+  modelPointsWithoutPath?: number;
 }
 
 /** The rules/ folder shipped with Kizuki: the nearest ancestor folder holding rules/data/brands.yaml. */
@@ -205,7 +208,7 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
       });
     }
   }
-  return { rules, problems, context };
+  return { rules, problems, context, modelPointsWithoutPath: options.modelPointsWithoutPath };
 }
 
 export interface RuleOutcome {
@@ -285,7 +288,7 @@ export function detectorFrom(loaded: LoadedRules): Detector {
       return decide([], [`view: ${(error as Error).message}`]);
     }
     const outcome = evaluateRules(rules, view);
-    return decide(outcome.fired, outcome.errors);
+    return decide(outcome.fired, outcome.errors, { attackPath: view.msg.attackPath, modelPointsWithoutPath: loaded.modelPointsWithoutPath });
   };
   return {
     rules: rules.map((r) => r.info),

@@ -30,7 +30,7 @@ const MESSAGE_FIELDS: FieldSpec = {
   returnPathDiffers: 'bool', fileShareSubject: 'bool', bodyForm: 'bool', bodyPassword: 'bool', imageHeavy: 'bool',
   greetsByAddress: 'bool', subjectCaps: 'double', mixedScriptWords: 'int', fancyLetters: 'int', invisibleChars: 'int',
   quotesRecipientAddress: 'bool', linksToSender: 'double', visibleTextLength: 'int', decoratedWording: 'bool',
-  returnedSubject: 'string', returnedLure: 'bool', returnedFromOrg: 'bool',
+  returnedSubject: 'string', returnedLure: 'bool', returnedFromOrg: 'bool', attackPath: 'bool',
 };
 
 const SENDER_FIELDS: FieldSpec = {
@@ -41,7 +41,7 @@ const SENDER_FIELDS: FieldSpec = {
 
 const AUTH_FIELDS: FieldSpec = { checked: 'bool', spf: 'string', dkim: 'string', dkimAligned: 'bool', dmarc: 'string', pass: 'bool', fail: 'bool' };
 const LURE_FIELDS: FieldSpec = Object.fromEntries(LURE_KINDS.map((k) => [k, 'bool']));
-const MODEL_FIELDS: FieldSpec = { available: 'bool', unwanted: 'double' };
+const MODEL_FIELDS: FieldSpec = { available: 'bool', unwanted: 'double', phishing: 'double', spam: 'double' };
 const BRAND_FIELDS: FieldSpec = { named: 'list<string>', offBrand: 'list<string>' };
 const PROFILE_FIELDS: FieldSpec = {
   known: 'bool', firstContact: 'bool', messageCount: 'int', daysSinceLast: 'double', flagged: 'int', withAttachments: 'int',
@@ -117,7 +117,7 @@ export const ENVIRONMENT_DOC: Array<[string, string]> = [
   ['links', `list of links (body and attachments): ${Object.keys(LINK_FIELDS).join(', ')}`],
   ['attachments', `list of attachments: ${Object.keys(ATTACHMENT_FIELDS).join(', ')}`],
   ['profile', `sender history: ${Object.keys(PROFILE_FIELDS).join(', ')}`],
-  ['model', `text model (rules/data/text-model.json): ${Object.keys(MODEL_FIELDS).join(', ')} — unwanted is the probability (0..1) that the mail is phishing, scam or spam`],
+  ['model', `text model (rules/data/text-model.json): ${Object.keys(MODEL_FIELDS).join(', ')} — phishing and spam are the probabilities (0..1) that the mail is an attack or bulk marketing, unwanted their sum; without msg.attackPath the model's threat points are capped`],
   ['profile.newAttachmentType(t)', 'a known sender who never sent an attachment of type t before'],
   ['profile.newLinkDomain(d)', 'a known sender who never linked to domain d before'],
   ['profile.newLanguage(l)', 'a known sender (3+ messages) who never wrote in language l before'],

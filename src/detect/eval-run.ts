@@ -8,7 +8,8 @@ import { eraOf, type LabelledFile, readLabelledFolders, readLabels, sourceGroup 
 import { loadDetector } from './detector.js';
 import { evaluate, formatReport } from './evaluation.js';
 import { type AnalysedItem, judgeInOrder } from './replay.js';
-import { DEFAULT_TRAINING, foldOf, MODEL_CLASSES, messageTokens, shapeTokens, trainModel } from './text-model.js';
+import { balanceEras, formatFprAtRecall, fprAtRecall, outOfFold, trainingDocuments, trainShipped } from './model-folds.js';
+import { foldOf } from './text-model.js';
 import { DEFAULT_LIMITS } from '../mail/options.js';
 import type { Analysis } from '../model/analysis.js';
 import { createAnalysisPool } from '../scan/pool.js';
@@ -40,25 +41,49 @@ export async function runEval(folders: string[], options: EvalCliOptions): Promi
     allow: config.detection.allow,
     block: config.detection.block,
     useTextModel: options.model !== false,
+    modelPointsWithoutPath: options.modelCap,
   });
   const items = await analyseAll(files, { ...options, orgDomains, trustedHosts, workers: options.workers ?? config.scan.workers });
-  if (options.trainModel) {
-    const documents = items
-      .filter((i) => i.analysis && foldOf(i.path) !== 0 && (MODEL_CLASSES as readonly string[]).includes(i.label))
-      .map((i) => ({ label: i.label, tokens: messageTokens(i.analysis as Analysis), language: (i.analysis as Analysis).facts.language }));
-    const trainedOn = `${documents.length} messages (${[...labelFiles, ...folders].join(' ')}), folds 1-4 of 5`;
-    const model = trainModel(documents, { ...DEFAULT_TRAINING, trainedOn });
-    const shapeModel = trainModel(
-      documents.map((d) => ({ ...d, tokens: shapeTokens(d.tokens) })),
-      { ...DEFAULT_TRAINING, trainedOn: `${trainedOn}, shape tokens only`, minHamPerLanguage: Number.POSITIVE_INFINITY },
-    );
-    delete shapeModel.languages;
-    model.shapeModel = shapeModel;
-    await writeFile(options.trainModel, `${JSON.stringify(model)}\n`);
-    console.log(`text model written to ${options.trainModel}: ${Object.keys(model.weights).length} tokens from ${documents.length} messages`);
+  const origin = new Map(files.map((f) => [f.path, { source: sourceGroup(f.source, f.tags), era: eraOf(f.date) }]));
+  const labelled = items.map((i) => ({ ...i, era: origin.get(i.path)?.era ?? 'undated', source: origin.get(i.path)?.source ?? 'unknown' }) as const);
+  if (options.trainModel || options.folds) {
+    const documents = balanceEras(trainingDocuments(labelled));
+    if (options.folds) {
+      const scored = outOfFold(documents);
+      const recalls = [0.8, 0.9, 0.95];
+      const words = scored.filter((d) => d.words);
+      const unwanted = (d: (typeof scored)[number]) => (d.phishing ?? 0) + (d.spam ?? 0);
+      const lines = [
+        `out of fold: ${scored.length} messages, ${words.length} in a language the word model covers`,
+        '',
+        ...formatFprAtRecall('legitimate mail flagged by P(phishing) alone, word model, by era:', fprAtRecall(words, recalls, (d) => d.era)),
+        '',
+        ...formatFprAtRecall('legitimate mail flagged by P(phishing) + P(spam), word model, by era:', fprAtRecall(words, recalls, (d) => d.era, unwanted)),
+        '',
+        ...formatFprAtRecall('P(phishing), word model, by source:', fprAtRecall(words, recalls, (d) => d.source)),
+        '',
+        ...formatFprAtRecall('P(phishing), every message (shape model where the word model does not speak), by era:', fprAtRecall(scored, recalls, (d) => d.era)),
+        '',
+        ...formatFprAtRecall(
+          'legitimate mail that P(spam) would call spam at the same recall of the spam corpus, by era:',
+          fprAtRecall(
+            scored.map((d) => ({ ...d, label: d.label === 'spam' ? 'phishing' : d.label === 'phishing' ? 'other' : d.label })),
+            [0.5, 0.7, 0.9],
+            (d) => d.era,
+            (d) => d.spam ?? 0,
+          ),
+        ),
+      ];
+      console.log(lines.join('\n'));
+      if (!options.trainModel) return 0;
+    }
+    const training = documents.filter((d) => d.fold !== 0);
+    const trainedOn = `${training.length} messages (${[...labelFiles, ...folders].join(' ')}), folds 1-4 of 5`;
+    const model = trainShipped(training, trainedOn);
+    await writeFile(options.trainModel as string, `${JSON.stringify(model)}\n`);
+    console.log(`text model written to ${options.trainModel}: ${Object.keys(model.weights).length} tokens from ${training.length} messages`);
     return 0;
   }
-  const origin = new Map(files.map((f) => [f.path, { source: sourceGroup(f.source, f.tags), era: eraOf(f.date) }]));
   const judged = judgeInOrder(detector, items).map((j) => ({ ...j, ...origin.get(j.path) }));
   const report = evaluate(judged, options.top ?? 15);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));

@@ -8,7 +8,7 @@ import { foldDiacritics, htmlToText, normaliseText } from './text.js';
 
 export const MODEL_SCHEMA = 'kizuki.text-model/1';
 /** corpus labels the model learns from: ham is legitimate, the others are unwanted */
-export const MODEL_CLASSES = ['ham', 'phishing', 'spam'] as const;
+export const MODEL_CLASSES = ['ham', 'spam', 'phishing'] as const;
 export type ModelClass = (typeof MODEL_CLASSES)[number];
 
 export interface TextModel {
@@ -43,41 +43,38 @@ const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]{1,24}/gu;
 
 /**
- * Features of a message for the model: the distinct words (messageWords) plus a few prefixed tokens
- * that describe the shape of the mail: subject words, top-level domains and host words of links and sender,
- * kinds of attachments, how many links.
+ * Features of a message for the model: its distinct words and the words of its subject (prefixed `s:`), nothing
+ * else. What the model must not see is what tells an era or a corpus apart rather than an intent: sender and
+ * link domains (which mailing list or honeypot the mail came from), top-level-domain kinds (new generic TLDs
+ * did not exist in 2002), HTML or not, attachment kinds, numbers of links, and any word with a digit in it
+ * (years, dates, versions, prices). Words of the recipient's own addresses are dropped too: a honeypot that
+ * rewrote every recipient to "phishing@pot" must not teach the model that "pot" is a lure.
  */
 export function messageTokens(analysis: Analysis): string[] {
-  const tokens = new Set(messageWords(analysis));
-  for (const word of foldDiacritics(normaliseText(analysis.subject)).match(WORD) ?? []) tokens.add(`s:${word}`);
-  const tld = (host: string) => tldKind(host.slice(host.lastIndexOf('.') + 1));
-  const fromDomain = analysis.from.domain || '';
-  if (fromDomain) tokens.add(`ftld:${tld(fromDomain)}`);
-  for (const word of fromDomain.split(/[.-]/)) if (word.length >= 3) tokens.add(`fw:${word}`);
-  const hosts = new Set(analysis.links.filter((l) => l.scheme.startsWith('http')).map((l) => l.host));
-  for (const host of [...hosts].slice(0, 30)) {
-    tokens.add(`ltld:${tld(host)}`);
-    for (const word of host.split(/[.-]/)) if (word.length >= 3 && !/^\d+$/.test(word)) tokens.add(`lw:${word}`);
+  const recipientWords = new Set<string>();
+  for (const a of [...(analysis.to ?? []), ...(analysis.cc ?? [])]) {
+    for (const word of `${a.address ?? ''} ${a.name ?? ''}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word.length >= 2) recipientWords.add(word);
   }
-  const links = hosts.size;
-  tokens.add(`links:${links === 0 ? '0' : links === 1 ? '1' : links <= 4 ? '2-4' : links <= 10 ? '5-10' : 'many'}`);
-  for (const a of analysis.attachments) tokens.add(`att:${a.detectedType}`);
-  if (analysis.html) tokens.add('has:html');
+  const keep = (word: string) => !recipientWords.has(word);
+  const tokens = new Set(messageWords(analysis).filter(keep));
+  for (const word of foldDiacritics(normaliseText(analysis.subject)).match(WORD) ?? []) {
+    const w = word.replace(/['’-]+$/, '');
+    if (!/\d/.test(w) && keep(w)) tokens.add(`s:${w}`);
+  }
   return [...tokens];
 }
 
-const GENERIC_TLDS = new Set(['com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz']);
-
 /**
- * A top-level domain as a kind, not a place: 'generic', 'country' (any two-letter code) or the name of a newer
- * generic TLD ('xyz', 'online'). Country codes are folded together so the model cannot learn that a country
- * is suspicious from a corpus whose legitimate mail happens to come from elsewhere.
+ * The shape of a message for the language-neutral model used where the word model does not speak: kinds of
+ * attachments and how many link hosts. Kept apart from messageTokens.
  */
-export function tldKind(tld: string): string {
-  if (GENERIC_TLDS.has(tld)) return tld;
-  if (/^[a-z]{2}$/.test(tld)) return 'country';
-  if (/^xn--/.test(tld) || /^\d+$/.test(tld)) return 'other';
-  return tld;
+export function messageShape(analysis: Analysis): string[] {
+  const tokens = new Set<string>();
+  const hosts = new Set(analysis.links.filter((l) => l.scheme.startsWith('http')).map((l) => l.host));
+  const links = hosts.size;
+  tokens.add(`links:${links === 0 ? '0' : links === 1 ? '1' : links <= 4 ? '2-4' : links <= 10 ? '5-10' : 'many'}`);
+  for (const a of analysis.attachments) tokens.add(`att:${a.detectedType}`);
+  return [...tokens];
 }
 
 /** Distinct words of a message: folded words of 2–25 characters, CJK character pairs. Addresses and URLs are dropped. */
@@ -91,7 +88,7 @@ export function messageWords(analysis: Pick<Analysis, 'subject' | 'text' | 'html
   const tokens = new Set<string>();
   for (const match of text.matchAll(WORD)) {
     const word = match[0].replace(/['’-]+$/, '');
-    if (/^\d+$/.test(word)) continue;
+    if (/\d/.test(word)) continue;
     if (!/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(word)) tokens.add(word);
     if (tokens.size >= MAX_TOKENS) break;
   }
@@ -131,6 +128,8 @@ export interface TrainingDocument {
   tokens: string[];
   /** body language (Analysis.facts.language) */
   language?: string;
+  /** how much this document counts within its class (default 1) */
+  weight?: number;
 }
 
 export interface TrainingOptions {
@@ -153,7 +152,7 @@ export const DEFAULT_TRAINING: TrainingOptions = {
   l2: 0.003,
   learningRate: 0.1,
   epochs: 15,
-  minHamPerLanguage: 200,
+  minHamPerLanguage: 0,
   trainedOn: '',
 };
 
@@ -162,17 +161,31 @@ export function modelCovers(model: TextModel, language: string): boolean {
   return !model.languages || model.languages.includes(language);
 }
 
-const SHAPE_PREFIXES = ['ftld:', 'fw:', 'ltld:', 'lw:', 'links:', 'att:', 'has:'];
-
-/** The tokens that describe the shape of a message rather than its words. */
-export function shapeTokens(tokens: readonly string[]): string[] {
-  return tokens.filter((t) => SHAPE_PREFIXES.some((p) => t.startsWith(p)));
+/** What the model says about one message: a probability per class, 0..1. */
+export interface ModelProbabilities {
+  /** legitimate mail */
+  ham: number;
+  /** bulk and marketing mail: unwanted, not an attack */
+  spam: number;
+  /** phishing, scams and other attacks (the honeypot's mail) */
+  phishing: number;
 }
 
-/** Probability that a message is unwanted, with the model that covers its language; undefined when none does. */
-export function unwantedProbability(model: TextModel, tokens: readonly string[], language: string): number | undefined {
-  if (modelCovers(model, language)) return 1 - (scoreTokens(model, tokens).ham ?? 1);
-  if (model.shapeModel) return 1 - (scoreTokens(model.shapeModel, shapeTokens(tokens)).ham ?? 1);
+/** Class probabilities from a model, whatever its classes: a two-class model's "unwanted" counts as phishing. */
+export function probabilitiesOf(model: TextModel, tokens: readonly string[]): ModelProbabilities {
+  const scores = scoreTokens(model, tokens);
+  const ham = scores.ham ?? 0;
+  const spam = scores.spam ?? 0;
+  return { ham, spam, phishing: scores.phishing ?? Math.max(0, 1 - ham - spam) };
+}
+
+/**
+ * The model's probabilities for a message, from the word model when it covers the language and otherwise from
+ * the shape model; undefined when neither speaks.
+ */
+export function modelProbabilities(model: TextModel, analysis: Analysis): ModelProbabilities | undefined {
+  if (modelCovers(model, analysis.facts.language)) return probabilitiesOf(model, messageTokens(analysis));
+  if (model.shapeModel) return probabilitiesOf(model.shapeModel, messageShape(analysis));
   return undefined;
 }
 
@@ -207,26 +220,33 @@ export function rankVocabulary(documents: readonly TrainingDocument[], options: 
 }
 
 /**
- * Logistic regression, legitimate (ham) against unwanted (phishing and spam), by stochastic gradient descent in a
- * fixed, seeded order so the same corpus always gives the same file. Unwanted mail is weighted down to the
- * number of legitimate messages, so the corpus mix does not set the balance.
+ * Multinomial logistic regression (legitimate, spam, phishing; legitimate is the reference class with weight 0)
+ * by stochastic gradient descent in a fixed, seeded order, so the same corpus always gives the same file. Each
+ * class carries the same total weight, whatever the corpus mix; within a class a document's own `weight` (for
+ * instance to balance eras) shares it out.
  */
 export function trainModel(documents: readonly TrainingDocument[], options: TrainingOptions = DEFAULT_TRAINING): TextModel {
-  const usable = documents.filter((d) => (MODEL_CLASSES as readonly string[]).includes(d.label));
+  const classes = [...MODEL_CLASSES] as string[];
+  const usable = documents.filter((d) => classes.includes(d.label));
   const vocabulary = rankVocabulary(usable, options);
   const index = new Map(vocabulary.map((token, i) => [token, i]));
   const rows = usable.map((d) => d.tokens.map((t) => index.get(t)).filter((i): i is number => i !== undefined));
-  const targets = usable.map((d) => (d.label === 'ham' ? 0 : 1));
-  const hamCount = targets.filter((y) => y === 0).length;
-  const unwantedWeight = hamCount / Math.max(1, targets.length - hamCount);
-  const weights = new Float64Array(vocabulary.length);
-  let bias = 0;
+  const targets = usable.map((d) => classes.indexOf(d.label));
+  const classTotals = classes.map((_, c) => usable.reduce((sum, d, i) => sum + (targets[i] === c ? (d.weight ?? 1) : 0), 0));
+  const present = classTotals.filter((t) => t > 0);
+  const mean = present.reduce((a, b) => a + b, 0) / Math.max(1, present.length);
+  const sampleWeight = usable.map((d, i) => ((d.weight ?? 1) * mean) / Math.max(1e-9, classTotals[targets[i] as number] ?? 1));
+  const k = classes.length;
+  // weights[j * k + c]; class 0 (ham) stays at zero as the reference
+  const weights = new Float64Array(vocabulary.length * k);
+  const bias = new Float64Array(k);
   let seed = 2017;
   const random = () => {
     seed = (seed * 16807) % 2147483647;
     return seed / 2147483647;
   };
   const order = rows.map((_, i) => i);
+  const z = new Float64Array(k);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -234,19 +254,32 @@ export function trainModel(documents: readonly TrainingDocument[], options: Trai
     }
     for (const i of order) {
       const row = rows[i] as number[];
-      let z = bias;
-      for (const j of row) z += weights[j] ?? 0;
-      const p = 1 / (1 + Math.exp(-z));
+      for (let c = 0; c < k; c++) {
+        let sum = bias[c] ?? 0;
+        for (const j of row) sum += weights[j * k + c] ?? 0;
+        z[c] = sum;
+      }
+      let max = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < k; c++) max = Math.max(max, z[c] ?? 0);
+      let total = 0;
+      for (let c = 0; c < k; c++) {
+        z[c] = Math.exp((z[c] ?? 0) - max);
+        total += z[c] ?? 0;
+      }
       const y = targets[i] as number;
-      const gradient = (p - y) * (y === 1 ? unwantedWeight : 1);
-      bias -= options.learningRate * gradient;
-      for (const j of row) weights[j] = (weights[j] ?? 0) - options.learningRate * (gradient + options.l2 * (weights[j] ?? 0));
+      const w = sampleWeight[i] ?? 1;
+      for (let c = 1; c < k; c++) {
+        const gradient = (((z[c] ?? 0) / total) - (c === y ? 1 : 0)) * w;
+        bias[c] = (bias[c] ?? 0) - options.learningRate * gradient;
+        for (const j of row) weights[j * k + c] = (weights[j * k + c] ?? 0) - options.learningRate * (gradient + options.l2 * (weights[j * k + c] ?? 0));
+      }
     }
   }
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
   const out: Record<string, number[]> = {};
-  vocabulary.forEach((token, i) => {
-    const w = Math.round((weights[i] ?? 0) * 10_000) / 10_000;
-    if (w !== 0) out[token] = [0, w];
+  vocabulary.forEach((token, j) => {
+    const row = classes.map((_, c) => round(weights[j * k + c] ?? 0));
+    if (row.some((w) => w !== 0)) out[token] = row;
   });
   const hamByLanguage = new Map<string, number>();
   for (const d of usable) if (d.label === 'ham' && d.language) hamByLanguage.set(d.language, (hamByLanguage.get(d.language) ?? 0) + 1);
@@ -255,8 +288,8 @@ export function trainModel(documents: readonly TrainingDocument[], options: Trai
     schema: MODEL_SCHEMA,
     trainedOn: options.trainedOn,
     languages,
-    classes: ['ham', 'unwanted'],
-    priors: [0, Math.round(bias * 10_000) / 10_000],
+    classes,
+    priors: classes.map((_, c) => round(bias[c] ?? 0)),
     weights: out,
     temperature: 1,
   };

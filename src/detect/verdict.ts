@@ -9,13 +9,34 @@ export const SUSPICIOUS_AT = 40;
 /** spam score at or above which a message that is not a threat is spam */
 export const SPAM_AT = 40;
 
+/**
+ * The most threat points the text model (rules whose id starts with "model.") may add when the message carries
+ * no concrete attack path (view.ts attackPathOf). A statistical score alone is not a reason a person can check:
+ * on its own it must stay below SUSPICIOUS_AT, and it may only tip a message that other rules already found
+ * doubtful. The figure comes from the cross-validated folds in docs/detection.md.
+ */
+export const MODEL_POINTS_WITHOUT_PATH = 25;
+
+/** Rules that are the text model speaking rather than a fact a person can check. */
+export function isStatisticalRule(ruleId: string): boolean {
+  return ruleId.startsWith('model.');
+}
+
+export interface DecideOptions {
+  /** the message has a concrete attack path; default true (no cap) */
+  attackPath?: boolean;
+  /** override MODEL_POINTS_WITHOUT_PATH (for measuring the trade-off with `kizuki eval --model-cap`) */
+  modelPointsWithoutPath?: number;
+}
+
 export interface FiredRule {
   reason: Reason;
   /** counts towards the spam score rather than the threat score */
   spam: boolean;
 }
 
-export function decide(fired: FiredRule[], ruleErrors: string[] = []): Verdict {
+export function decide(fired: FiredRule[], ruleErrors: string[] = [], options: DecideOptions = {}): Verdict {
+  if (options.attackPath === false) fired = capStatistical(fired, options.modelPointsWithoutPath ?? MODEL_POINTS_WITHOUT_PATH);
   let threat = 0;
   let spam = 0;
   for (const f of fired) {
@@ -33,4 +54,30 @@ export function decide(fired: FiredRule[], ruleErrors: string[] = []): Verdict {
   verdict.spamScore = Math.max(0, Math.round(spam));
   if (ruleErrors.length) verdict.ruleErrors = ruleErrors;
   return verdict;
+}
+
+/**
+ * Caps the threat points of the model rules at `cap` in all (highest first), and says so in their reasons, so the
+ * reasons still add up to the score.
+ */
+function capStatistical(fired: FiredRule[], cap: number): FiredRule[] {
+  let left = Math.max(0, cap);
+  const ordered = [...fired].sort((a, b) => b.reason.score - a.reason.score);
+  const capped = new Map<FiredRule, FiredRule>();
+  for (const f of ordered) {
+    if (f.spam || !isStatisticalRule(f.reason.ruleId) || f.reason.score <= 0) continue;
+    const points = Math.min(f.reason.score, left);
+    left -= points;
+    if (points === f.reason.score) continue;
+    capped.set(f, {
+      ...f,
+      reason: {
+        ...f.reason,
+        score: points,
+        en: `${f.reason.en} Counted as ${points} of ${f.reason.score} points: the message has no link, form, attachment or reply address that asks for anything.`,
+        ja: `${f.reason.ja} リンク・フォーム・添付・返信先のいずれにも具体的な要求がないため、${f.reason.score} 点のうち ${points} 点だけを数えます。`,
+      },
+    });
+  }
+  return fired.map((f) => capped.get(f) ?? f);
 }

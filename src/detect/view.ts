@@ -5,7 +5,7 @@ import type { SenderProfile } from '../model/verdict.js';
 import { findLures, isFileShareSubject, LURE_KINDS, type LureKind } from './lures.js';
 import type { ReferenceData } from './reference-data.js';
 import { domainParts, imitatedDomain, type ProtectedDomain } from './similarity.js';
-import { messageTokens, type TextModel, unwantedProbability } from './text-model.js';
+import { modelProbabilities, type TextModel } from './text-model.js';
 import { countFancyLetters, countInvisible, countMixedScriptWords, foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
 
 export interface LinkView {
@@ -116,6 +116,13 @@ export interface MessageView {
   returnedLure: boolean;
   /** the returned message was sent from one of the organisation's own addresses */
   returnedFromOrg: boolean;
+  /**
+   * a concrete way for the mail to hurt its reader that a person can check (attackPathOf): a risky link, form or
+   * attachment, a link to a site that is neither the sender's nor a known platform's, or wording that asks for
+   * credentials, payment, a reply or haste together with a link off the sender's own site or a reply address
+   * elsewhere. Without one the text model's threat points are capped (verdict.ts MODEL_POINTS_WITHOUT_PATH).
+   */
+  attackPath: boolean;
 }
 
 export interface SenderView {
@@ -191,10 +198,14 @@ export function newLanguage(p: ProfileFields, language: string): boolean {
 }
 
 export interface ModelView {
-  /** a text model is loaded */
+  /** a text model is loaded and speaks on this message's language */
   available: boolean;
-  /** probability that the mail is unwanted (phishing, scam or spam) rather than legitimate, 0..1 */
+  /** probability that the mail is unwanted (phishing, scam or spam) rather than legitimate, 0..1: phishing + spam */
   unwanted: number;
+  /** probability that it is phishing, a scam or another attack, 0..1 */
+  phishing: number;
+  /** probability that it is bulk or marketing mail (unwanted, not an attack), 0..1 */
+  spam: number;
 }
 
 export interface DetectionView {
@@ -339,6 +350,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     returnedSubject: returned?.subject ?? '',
     returnedLure: returnedLures ? returnedLures.fileShare || returnedLures.credential || returnedLures.accountThreat || returnedLures.mailboxQuota || isFileShareSubject(returnedSubjectNorm) : false,
     returnedFromOrg: !!returned?.from.domain && (ctx.orgDomains.has(returned.from.domain) || ctx.orgDomains.has(domainParts(returned.from.domain).registrable)),
+    attackPath: false,
   };
 
   const sender: SenderView = {
@@ -361,6 +373,8 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     blockListed: ctx.block.senders.has(address) || ctx.block.domains.has(fromOrg) || ctx.block.domains.has(fromDomain),
   };
 
+  msg.attackPath = attackPathOf({ msg, lure, links, attachments, sender });
+
   return {
     msg,
     sender,
@@ -373,12 +387,55 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   };
 }
 
-const NO_MODEL: ModelView = { available: false, unwanted: 0 };
+const NO_MODEL: ModelView = { available: false, unwanted: 0, phishing: 0, spam: 0 };
 
 function modelView(model: TextModel | undefined, analysis: Analysis): ModelView {
   if (!model) return NO_MODEL;
-  const unwanted = unwantedProbability(model, messageTokens(analysis), analysis.facts.language);
-  return unwanted === undefined ? NO_MODEL : { available: true, unwanted };
+  const p = modelProbabilities(model, analysis);
+  return p ? { available: true, unwanted: Math.min(1, p.phishing + p.spam), phishing: p.phishing, spam: p.spam } : NO_MODEL;
+}
+
+/** Wording that sends the reader somewhere to act: sign in, pay, open a shared file or document, hurry. */
+function asksToFollow(lure: Record<LureKind, boolean>, msg: Pick<MessageView, 'fileShareSubject' | 'bodyPassword'>): boolean {
+  return (
+    lure.credential || lure.accountThreat || lure.mailboxQuota || lure.payment || lure.fileShare || lure.documentView || lure.esign ||
+    lure.voicemail || lure.delivery || lure.prize || lure.cryptoPayment || lure.urgency || msg.fileShareSubject || msg.bodyPassword
+  );
+}
+
+/** Wording that asks for an answer carrying something of value: details, money, a password. */
+function asksToAnswer(lure: Record<LureKind, boolean>): boolean {
+  return lure.credential || lure.accountThreat || lure.payment || lure.prize || lure.advanceFee || lure.extortion || lure.cryptoPayment;
+}
+
+/**
+ * Whether the message carries a concrete attack path a person can check. A statistical score alone is not a
+ * reason: without an attack path the text model may add only a few points (verdict.ts MODEL_POINTS_WITHOUT_PATH).
+ */
+export function attackPathOf(view: Pick<DetectionView, 'msg' | 'lure' | 'links' | 'attachments' | 'sender'>): boolean {
+  const { msg, links, attachments, sender } = view;
+  const web = links.filter((l) => l.scheme.startsWith('http'));
+  // a platform's own file or page host (SharePoint, Google Sites …) is a risk when someone else links to it, not
+  // in the platform's own notice
+  const ownPlatform = (l: LinkView) => !!sender.brand && l.brand === sender.brand;
+  const riskyLink = web.some(
+    (l) =>
+      l.isIp || ((l.shortener || l.freeHost) && !ownPlatform(l)) || l.riskyTld || !!l.lookalikeOf || !!l.brandInHost || l.punycode || l.carriesEmail || l.hasPort,
+  );
+  const riskyAttachment = attachments.some(
+    (a) =>
+      a.executable || a.htmlForm || a.htmlPassword || a.htmlMetaRefresh || a.extensionMismatch || a.qrCount > 0 || a.type === 'html' ||
+      (a.type === 'pdf' && a.pdfLinks > 0),
+  );
+  if (riskyLink || riskyAttachment || msg.bodyForm || msg.bodyPassword) return true;
+  // a link to a site that is neither the sender's own nor a known platform's: a place the reader is sent that
+  // a person can look at (the wording is what the model weighs)
+  if (web.some((l) => !l.sameAsSender && !l.brand)) return true;
+  const offsite = web.some((l) => !l.sameAsSender && !(sender.brand && l.brand === sender.brand));
+  if (offsite && asksToFollow(view.lure, msg)) return true;
+  // a share notice's Reply-To is the person who shared: only an answer that carries something of value counts
+  const replyElsewhere = msg.replyToDiffers || sender.replyToFreemail || !!sender.replyToLookalikeOf || sender.freemail;
+  return replyElsewhere && asksToAnswer(view.lure);
 }
 
 const FREEMAIL = new Set([

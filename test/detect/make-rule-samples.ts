@@ -248,6 +248,22 @@ async function main(): Promise<void> {
   });
 
   write({
+    file: 'bulk-mortgage-offer.eml',
+    from: ['Rate Savers', 'offers@rate-savers.example.org'],
+    subject: 'Lower your monthly payments today',
+    date: 'Mon, 11 Mar 2024 09:00:00 +0000',
+    auth: 'none',
+    text:
+      'Dear Homeowner,\n\nYou have been pre-approved for our lowest mortgage rates ever. Refinance now and save ' +
+      'hundreds of dollars every month. No obligation, no credit check, no hidden fees. Our free quote takes only ' +
+      'minutes. Guaranteed approval, even with bad credit. Thousands of satisfied customers have already saved. ' +
+      'Act now, this special offer will not last!\n\nClick below for your free quote:\n' +
+      'https://rate-savers.example.org/quote\n\nThis is an advertisement. You are receiving this message because you ' +
+      'opted in to receive special offers from our marketing partners. To be removed from our mailing list, reply ' +
+      'with REMOVE in the subject line.\n',
+  });
+
+  write({
     file: 'newsletter-allowed.eml',
     from: ['Camera Trade News', 'newsletter@camera-trade-news.example.net'],
     subject: 'This week in broadcast lenses',

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readLabels } from '../../src/detect/corpus.js';
+import { eraOf, readLabels } from '../../src/detect/corpus.js';
 import { evaluate } from '../../src/detect/evaluation.js';
 import { loadDetector, updateProfile } from '../../src/detect/index.js';
 import { type AnalysedItem, judgeInOrder } from '../../src/detect/replay.js';
@@ -66,12 +66,22 @@ describe('detect: development corpus (held-out fifth)', () => {
       }
     }
     const detector = await loadDetector({ ruleDirs: [], orgDomains: [] });
-    const report = evaluate(judgeInOrder(detector, items));
+    const eras = new Map(labels.map((l) => [l.path, eraOf(l.date)]));
+    const report = evaluate(judgeInOrder(detector, items).map((j) => ({ ...j, era: eras.get(j.path) })));
     assert.ok(items.length > 1500, `${items.length} held-out messages`);
-    // measured on this fifth (2026-11-27): phishing recall 97.50 %, ham not clean 0.82 % (5 of 613), spam caught 83.8 %
-    assert.ok(report.headline.phishingRecall >= 0.96, `phishing recall ${report.headline.phishingRecall}`);
+    // measured on this fifth (2026-12-02, era-neutral model, model capped at 25 points without an attack path):
+    // phishing recall 90.44 %, ham not clean 0.60 % (4 of 663), spam caught 79.8 % (73 of 99 judged spam)
+    assert.ok(report.headline.phishingRecall >= 0.89, `phishing recall ${report.headline.phishingRecall}`);
     assert.ok(report.headline.hamFalsePositiveRate <= 0.01, `ham false-positive rate ${report.headline.hamFalsePositiveRate}`);
-    assert.ok(report.headline.spamCaught >= 0.8, `spam caught ${report.headline.spamCaught}`);
+    assert.ok(report.headline.spamCaught >= 0.75, `spam caught ${report.headline.spamCaught}`);
+    // spam is spam, not a threat: most of the spam corpus is judged `spam` (none was before the three-class model)
+    const spamRow = report.confusion.spam;
+    assert.ok(spamRow && spamRow.spam / (spamRow.spam + spamRow.suspicious + spamRow.malicious + spamRow.clean) >= 0.6, JSON.stringify(spamRow));
+    // the model must not win on the year: legitimate mail after 2005 is not flagged more than 2 % (1 of 106 measured)
+    const later = report.hamByEra.filter((r) => r.era !== '<=2005');
+    const laterCount = later.reduce((a, r) => a + r.count, 0);
+    const laterFlagged = later.reduce((a, r) => a + r.count - r.clean, 0);
+    assert.ok(laterCount > 80 && laterFlagged / laterCount <= 0.02, `${laterFlagged} of ${laterCount} later legitimate messages not clean`);
     // bounces are not threats: most stay clean
     const bounces = report.confusion.bounce;
     if (bounces) assert.ok(bounces.clean / (bounces.clean + bounces.suspicious + bounces.malicious + bounces.spam) >= 0.9);

@@ -1,5 +1,5 @@
 // `kizuki eval`: precision, recall and false alarms of the verdicts on labelled mail.
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { parseCount } from '../parse-count.js';
 
 export interface EvalCliOptions {
@@ -16,6 +16,8 @@ export interface EvalCliOptions {
   holdout?: boolean;
   model?: boolean;
   trainModel?: string;
+  folds?: boolean;
+  modelCap?: number;
 }
 
 export function register(program: Command): void {
@@ -40,6 +42,12 @@ export function register(program: Command): void {
     .option('--holdout', 'judge only the fifth of the files the text model was not trained on')
     .option('--no-model', 'leave the text model out: rules only')
     .option('--train-model <file>', 'train the text model on the files outside the held-out fifth and write it to this file')
+    .option('--folds', 'train the text model five times, each without one fifth of the files, and print the false-positive rate per era and source of legitimate mail at the same phishing recall')
+    .option('--model-cap <points>', 'most points the text model may add without an attack path (default: the shipped value; for measuring the trade-off)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of points, 0 or more');
+      return n;
+    })
     .action(async (folders: string[], options: EvalCliOptions) => {
       const { runEval } = await import('../../detect/eval-run.js');
       process.exitCode = await runEval(folders, options);
