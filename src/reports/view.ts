@@ -166,7 +166,8 @@ export function buildView(record: IncidentRecord, lang: ReportLang, options: Rep
     manualInLetter: record.timeline.filter((e) => e.source === 'manual' && e.inLetter).map((e) => line(e, lang, tz)),
     openTasks: record.tasks.filter((x) => x.status === 'open' || x.status === 'in-progress').map(task),
     doneTasks: record.tasks.filter((x) => x.status === 'done').map(task),
-    indicators: record.indicators.map((i) => ({ type: i.type, value: i.value, firstSeen: t(i.firstSeen), lastSeen: t(i.lastSeen), tlp: i.tlp.toUpperCase() })),
+    // a '|' would end a Markdown table cell
+    indicators: record.indicators.map((i) => ({ type: i.type, value: i.value.replace(/\|/g, '\\|'), firstSeen: t(i.firstSeen), lastSeen: t(i.lastSeen), tlp: i.tlp.toUpperCase() })),
     evidence: record.evidence.map((e) => ({ name: e.name, sha256: e.sha256, custody: e.custody.map((c) => `${c.action} by ${c.actor} at ${c.at} from ${c.source}`).join('; ') })),
     devices: record.devices.map((d) => ({ name: d.name, note: d.note ?? '' })),
     sendsAfterContainment: record.times.containedAt ? record.outsideRecipients.flatMap((r) => r.messages).filter((m, i, all) => m.at > (record.times.containedAt ?? '') && all.findIndex((x) => x.eventId === m.eventId) === i).length : 0,

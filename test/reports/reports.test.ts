@@ -210,6 +210,17 @@ describe('HTML and PDF of every report, and the action log in the letters', () =
     await assert.rejects(renderReport(record, { kind: 'notice', lang: 'ja', format: 'md', templateDir: dir }), ReportError);
   });
 
+  it('a lure nobody sent on: the notice says no mail went out in our name, and a "|" cannot break the indicator table', async () => {
+    const quiet: IncidentRecord = { ...record, outsideRecipients: [], indicators: [...record.indicators, { type: 'subject', value: 'a | b', firstSeen: record.times.detectedAt, lastSeen: record.times.detectedAt, tlp: 'amber' }] };
+    const en = (await renderReport(quiet, { kind: 'notice', lang: 'en', format: 'md' })) as string;
+    assert.match(en, /Our record holds no copy of it sent from our accounts to anyone outside the company/);
+    assert.ok(en.includes(formatTime(record.lure?.receivedAt, 'en', TZ)));
+    const ja = (await renderReport(quiet, { kind: 'notice', lang: 'ja', format: 'md' })) as string;
+    assert.match(ja, /弊社アカウントから社外へ送信された形跡はありません/);
+    const html = (await renderReport(quiet, { kind: 'internal', lang: 'en', format: 'html' })) as string;
+    assert.match(html, /<td>a \| b<\/td>/);
+  });
+
   it('a missing PDF font is named with the package that provides it', async () => {
     await assert.rejects(renderReport(record, { kind: 'notice', lang: 'ja', format: 'pdf', fontPath: '/nonexistent/font.ttf' }), /no Japanese font for the PDF.*fonts-ipafont-gothic/);
   });
