@@ -24,6 +24,20 @@ if (sections.includes('peers')) {
   say('\n== end to end: `kizuki scan --json` beside Rspamd on the same 1,000 corpus files, in this run ==');
   const r = await benchPeers({ memory: true, mboxBytes: quick ? 200 * 1024 * 1024 : 2 * 1024 * 1024 * 1024, log: (line) => say(`  ${line}`) });
   report.peers = r;
+  const rate = (x: { perSecond: number; seconds: number; peakRssMiB: number }) => `${Math.round(x.perSecond)} msg/s (${f1(x.seconds)} s, peak RSS ${x.peakRssMiB} MiB)`;
+  say(`kizuki scan --json, default store: ${rate(r.kizukiStore)}`);
+  say(`kizuki scan --json --no-store:     ${rate(r.kizukiNoStore)}`);
+  if (r.rspamd) {
+    say(`rspamd (${r.rspamd.processes} scanner processes, rspamc):  ${rate(r.rspamd)}`);
+    say(`ratio Kizuki / Rspamd: ${r.ratioStore?.toFixed(2)}× with the store, ${r.ratioNoStore?.toFixed(2)}× without`);
+  } else say(r.rspamdMissing ?? 'rspamd not measured');
+  say(`start-up, one message on standard input to its verdict line: median ${r.startupMs.median} ms (runs: ${r.startupMs.runs.join(', ')} ms)`);
+  if (r.memory) {
+    say(`peak RSS, ${r.memory.batchMessages}-message batch with the store: ${r.memory.batchPeakRssMiB} MiB`);
+    say(`peak RSS, ${f1(r.memory.mboxBytes / 2 ** 30)} GiB mbox of ${r.memory.mboxMessages} messages: ${r.memory.mboxPeakRssMiB} MiB (${Math.round(r.memory.mboxPerSecond)} msg/s)`);
+  }
+}
+
 if (sections.includes('scan')) {
   const { benchScan } = await import('./scan.js');
   const r = await benchScan(quick ? 2000 : undefined);
@@ -86,20 +100,6 @@ if (sections.includes('reports')) {
       const k = `${kind}.${lang}`;
       say(`${k.padEnd(13)} md ${f1(r.renderMs[`${k}.md`] ?? 0)} ms, html ${f1(r.renderMs[`${k}.html`] ?? 0)} ms, pdf ${f1(r.renderMs[`${k}.pdf`] ?? 0)} ms CPU (${Math.round((r.pdfBytes[k] ?? 0) / 1024)} KiB)`);
     }
-  }
-}
-
-  const rate = (x: { perSecond: number; seconds: number; peakRssMiB: number }) => `${Math.round(x.perSecond)} msg/s (${f1(x.seconds)} s, peak RSS ${x.peakRssMiB} MiB)`;
-  say(`kizuki scan --json, default store: ${rate(r.kizukiStore)}`);
-  say(`kizuki scan --json --no-store:     ${rate(r.kizukiNoStore)}`);
-  if (r.rspamd) {
-    say(`rspamd (${r.rspamd.processes} scanner processes, rspamc):  ${rate(r.rspamd)}`);
-    say(`ratio Kizuki / Rspamd: ${r.ratioStore?.toFixed(2)}× with the store, ${r.ratioNoStore?.toFixed(2)}× without`);
-  } else say(r.rspamdMissing ?? 'rspamd not measured');
-  say(`start-up, one message on standard input to its verdict line: median ${r.startupMs.median} ms (runs: ${r.startupMs.runs.join(', ')} ms)`);
-  if (r.memory) {
-    say(`peak RSS, ${r.memory.batchMessages}-message batch with the store: ${r.memory.batchPeakRssMiB} MiB`);
-    say(`peak RSS, ${f1(r.memory.mboxBytes / 2 ** 30)} GiB mbox of ${r.memory.mboxMessages} messages: ${r.memory.mboxPeakRssMiB} MiB (${Math.round(r.memory.mboxPerSecond)} msg/s)`);
   }
 }
 
