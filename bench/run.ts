@@ -3,14 +3,16 @@
 //   npm run bench -- --only scan,detect   some sections
 //   npm run bench -- --quick              smaller store and event sizes, for a fast look
 //   npm run bench -- --only imap          IMAP read rate, watch --once rate and new-mail latency against Dovecot
+//   npm run bench -- --only api           API latency, message list and incident page, 100,000 verdicts, SQLite and PostgreSQL
 //   npm run bench -- --only peers         Kizuki's CLI beside Rspamd on the same 1,000 files, start-up, memory
+//   npm run bench -- --only providers     Google and Microsoft providers against the local fakes
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
-const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'store', 'imap'];
+const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'providers', 'store', 'imap', 'api', 'respond'];
 const quick = values.quick ?? false;
 const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -68,6 +70,28 @@ if (sections.includes('events')) {
   say(`${r.events} synthetic events over ${r.accounts} accounts: detectors ${r.detectorEventsPerSecond} events/s; whole engine (memory sink) ${r.engineEventsPerSecond} events/s; ${Math.round(r.bytesPerTrackedAccount / 1024)} KiB per tracked account`);
 }
 
+if (sections.includes('api')) {
+  const { benchApi } = await import('./api.js');
+  const results = await benchApi(quick ? { messages: 10_000, requests: 50 } : {});
+  report.api = results;
+  say('\n== HTTP API latency (kizuki serve), 127.0.0.1, viewer token ==');
+  for (const r of results) {
+    say(`${r.database}: ${r.messages} judged messages`);
+    for (const l of r.latencies) say(`  ${l.request}: p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms`);
+  }
+}
+
+if (sections.includes('providers')) {
+  const { benchProviders } = await import('./providers.js');
+  const r = await benchProviders(quick ? 500 : 2000);
+  report.providers = r;
+  say('\n== cloud providers against the local fakes (official clients, loopback: no network or vendor latency) ==');
+  say(`Gmail history + raw fetch: ${r.messages} messages in ${r.mailboxes} mailboxes, ${Math.round(r.gmail.perSecond)} msg/s (${f1(r.gmail.seconds)} s)`);
+  say(`Graph delta + $value: ${r.messages} messages in ${r.mailboxes} mailboxes, ${Math.round(r.graph.perSecond)} msg/s (${f1(r.graph.seconds)} s)`);
+  say(`Reports activities normalised: ${Math.round(r.reports.perSecond)} per second`);
+  say(`Gmail, one mailbox, ${r.latencyMs} ms added to every answer (${r.gmailLatency.messages} messages): ${f1(r.gmailLatency.sequential)} msg/s one fetch at a time, ${f1(r.gmailLatency.parallel)} msg/s with 8 in flight`);
+}
+
 if (sections.includes('store')) {
   const { benchStore } = await import('./store.js');
   const results = await benchStore(quick ? { events: 100_000, messages: 5_000, log: () => {} } : { log: () => {} });
@@ -86,6 +110,14 @@ if (sections.includes('imap')) {
   say('\n== IMAP (a real Dovecot on 127.0.0.1) ==');
   say(`${r.messages} corpus messages (${f1(r.megabytes)} MiB): the provider reads ${Math.round(r.fetch.perSecond)} msg/s; \`watch --once\` (analyse, judge, event, store, cursor; ${r.watchOnce.workers} workers) ${Math.round(r.watchOnce.perSecond)} msg/s`);
   say(`new mail while watching, APPEND to verdict (IDLE): median ${Math.round(r.idleLatencyMs.median)} ms, max ${Math.round(r.idleLatencyMs.max)} ms over ${r.idleLatencyMs.runs} messages`);
+}
+
+if (sections.includes('respond')) {
+  const { benchRespond } = await import('./respond.js');
+  const results = await benchRespond(quick ? 10 : 50);
+  report.respond = results;
+  say('\n== response (20-step playbook against the local provider) ==');
+  for (const r of results) say(`${r.database}: ${r.runs} runs × ${r.stepsPerRun} steps: ${r.stepsPerSecond} steps/s; runner overhead ${r.overheadMsPerStep} ms per step (provider ${r.providerMsPerStep} ms); ${r.cpuMsPerStep} CPU-ms per step in all`);
 }
 
 report.peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);

@@ -12,6 +12,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TakeoverEngine } from '../events/engine.js';
+import type { ResponseRunner } from '../respond/runner.js';
 import type { Store } from '../store/index.js';
 import { Accounts, type Principal, principalName, principalRole, type Role, roleAllows } from './accounts.js';
 import type { Judging } from './judging.js';
@@ -43,6 +44,8 @@ export interface ServerOptions {
   orgDomains?: string[];
   /** the takeover engine behind the events intake; absent: the intake answers 503 */
   engine?: Pick<TakeoverEngine, 'ingest'>;
+  /** the playbook runner that carries out approved steps (absent: decisions are recorded, a runner elsewhere acts) */
+  runner?: Pick<ResponseRunner, 'decide' | 'drive'>;
   /** the shared intake token of `kizuki events serve` (config events.tokenFile / KIZUKI_EVENTS_TOKEN), also accepted */
   eventsToken?: string;
   /** folder of the built console (web/dist); absent or missing: the API only */
@@ -62,6 +65,7 @@ export interface ServerContext {
   judging: Judging;
   orgDomains: string[];
   engine?: Pick<TakeoverEngine, 'ingest'>;
+  runner?: Pick<ResponseRunner, 'decide' | 'drive'>;
   eventsToken?: string;
   loginPerMinute: number;
   now: () => Date;
@@ -108,6 +112,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   };
   if (options.engine) ctx.engine = options.engine;
+  if (options.runner) ctx.runner = options.runner;
   if (options.eventsToken) ctx.eventsToken = options.eventsToken;
 
   const routes: FastifyInstance['kizukiRoutes'] = [];

@@ -3,6 +3,7 @@
 //   kizuki.analyse  one raw message (base64) → analysis, verdict, stored judged message
 //   kizuki.events   account events → the takeover engine (signals, incidents) in the shared store
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { AccountEvent } from '../model/events.js';
 import type { JudgedMessage, Store } from '../store/index.js';
@@ -10,6 +11,8 @@ import type { Judging } from './judging.js';
 
 export const ANALYSE_QUEUE = 'kizuki.analyse';
 export const EVENTS_QUEUE = 'kizuki.events';
+// An arbitrary constant naming "a Kizuki queue is starting" among PostgreSQL advisory locks.
+const QUEUE_START_LOCK = 7_405_283_120;
 
 export interface AnalyseJob {
   /** the raw message, base64 */
@@ -26,9 +29,24 @@ export interface EventsJob {
 export async function openQueue(url: string): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: true, schedule: false });
   boss.on('error', () => {});
-  await boss.start();
-  for (const name of [ANALYSE_QUEUE, EVENTS_QUEUE]) {
-    if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, retryLimit: 3, retryDelay: 5 });
+  // pg-boss creating its schema from two processes at once deadlocks: one starter at a time (an advisory lock)
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [QUEUE_START_LOCK]);
+    await boss.start();
+    for (const name of [ANALYSE_QUEUE, EVENTS_QUEUE]) {
+      if (await boss.getQueue(name)) continue;
+      // several workers starting at once may race to create the queue: the loser finds it made
+      await boss.createQueue(name, { name, retryLimit: 3, retryDelay: 5 }).catch(async (error: Error) => {
+        if (!(await boss.getQueue(name))) throw error;
+      });
+    }
+  } catch (error) {
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
+    throw error;
+  } finally {
+    await lock.end().catch(() => {});
   }
   return boss;
 }

@@ -12,6 +12,7 @@ import { Accounts } from './accounts.js';
 import { buildServer } from './app.js';
 import { Judging } from './judging.js';
 import { runRetention } from './retention.js';
+import type { ResponseRunner } from '../respond/runner.js';
 
 /** The repository (or installed package) root: build/src/server → ../../.. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -56,14 +57,52 @@ function intakeToken(config: KizukiConfig, env: NodeJS.ProcessEnv): string | und
   return token || undefined;
 }
 
-/** Judges the bundled 2017 samples into the store and replays the 2017 scenario through the store-backed engine. */
-export async function seedDemo(store: Store, storeUrl: string): Promise<{ messages: number; incidents: number }> {
-  const [{ runScan }, { replayScenario }] = await Promise.all([import('../scan/run.js'), import('../incidents/replay.js')]);
+/** What the demo seeding leaves running: the playbook runner on a local copy of the 2017 organisation. */
+export interface DemoResponse {
+  runner: ResponseRunner;
+  close(): Promise<void>;
+}
+
+/**
+ * Judges the bundled 2017 samples into the store, replays the 2017 scenario and keeps its events, signals, incident
+ * and incident record there, then starts the account-takeover playbook on a local copy of the organisation: its
+ * steps wait for a person's approval, as they would on a real mailbox.
+ */
+export async function seedDemo(store: Store, storeUrl: string): Promise<{ messages: number; incidents: number; response?: DemoResponse }> {
+  const [{ runScan }, { replayScenario }, { keepReplay }, { MemorySink }, { loadScenario }] = await Promise.all([
+    import('../scan/run.js'),
+    import('../incidents/replay.js'),
+    import('../incidents/record-replay.js'),
+    import('../events/sink.js'),
+    import('../events/scenario.js'),
+  ]);
+  const { listActions } = await import('../respond/commands.js');
   const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
   await runScan([`${PACKAGE_ROOT}${DEMO_SAMPLES}`], { store: storeUrl, json: true, progress: false, workers: 1, dnsFixture: `${PACKAGE_ROOT}${DEMO_SAMPLES}/dns.json` }, quiet, process.stderr);
-  const summary = await replayScenario(`${PACKAGE_ROOT}${DEMO_SCENARIO}`, { baseDir: PACKAGE_ROOT, sink: new StoreSink(store) });
+  const file = `${PACKAGE_ROOT}${DEMO_SCENARIO}`;
+  const sink = new MemorySink();
+  const summary = await replayScenario(file, { baseDir: PACKAGE_ROOT, sink, respond: false });
+  await keepReplay(store, file, sink, { baseDir: PACKAGE_ROOT, actions: (s, id) => listActions(s, id) });
   const messages = (await store.listJudgedMessages({ limit: 1000 })).length;
-  return { messages, incidents: summary.incidents_opened };
+  const incident = [...sink.incidents.values()].sort((a, b) => (a.openedAt < b.openedAt ? -1 : 1))[0];
+  if (!incident) return { messages, incidents: summary.incidents_opened };
+
+  const [{ LocalProvider }, { scenarioResponse, seedOrg }, { loadPlaybooks }, { ResponseRunner }, { buildContext }, { DEFAULT_RESPOND_CONFIG }] = await Promise.all([
+    import('../providers/local/index.js'),
+    import('../providers/local/seed.js'),
+    import('../respond/playbook.js'),
+    import('../respond/runner.js'),
+    import('../respond/context.js'),
+    import('../respond/config.js'),
+  ]);
+  const scenario = await loadScenario(file);
+  const provider = new LocalProvider({ org: seedOrg(scenario, { baseDir: PACKAGE_ROOT, until: incident.openedAt }, scenarioResponse(file)) });
+  const { playbooks } = await loadPlaybooks();
+  const runner = new ResponseRunner({ store, providers: [provider], playbooks, orgDomains: scenario.orgDomains, config: DEFAULT_RESPOND_CONFIG });
+  const signals = [...sink.signals.values()].filter((x) => incident.signalIds.includes(x.id));
+  const events = [...sink.events.values()].filter((e) => incident.accounts.includes(e.account));
+  await runner.respond(buildContext(incident, signals, events, scenario.orgDomains));
+  return { messages, incidents: summary.incidents_opened, response: { runner, close: () => provider.close() } };
 }
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
@@ -81,9 +120,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await accounts.audit({ actor: 'kizuki', action: 'user.create', target: 'admin', detail: { role: 'admin', firstStart: true } });
     }
     let demo: RunningService['demo'];
+    let response: DemoResponse | undefined;
     if (options.demo && (await store.listIncidents({ limit: 1 })).length === 0 && (await store.listJudgedMessages({ limit: 1 })).length === 0) {
       log('seeding the demo: judging the 2017 samples and replaying the 2017 incident…');
-      demo = await seedDemo(store, config.store.url);
+      const seeded = await seedDemo(store, config.store.url);
+      demo = { messages: seeded.messages, incidents: seeded.incidents };
+      response = seeded.response;
     }
     const engine = new TakeoverEngine(new StoreSink(store), { config: { ...config.takeover, orgDomains: config.org.domains } });
     const detection = {
@@ -100,6 +142,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       judging: new Judging(detection, now),
       orgDomains: config.org.domains,
       engine,
+      ...(response ? { runner: response.runner } : {}),
       ...(eventsToken ? { eventsToken } : {}),
       webRoot,
       trustProxy: config.service.trustProxy,
@@ -124,6 +167,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       close: async () => {
         clearInterval(retention);
         await app.close();
+        await response?.close();
         await store.close();
       },
     };

@@ -10,12 +10,16 @@ import { scratchDir } from '../store/scratch.js';
 import { CSRF_HEADER, type Harness, PASSWORD, startHarness } from './harness.js';
 
 let h: Harness;
+let closeDemo: (() => Promise<void>) | undefined;
 before(async () => {
   const url = join(scratchDir('kizuki-api-'), 'kizuki.db');
   h = await startHarness({ storeUrl: url, eventsToken: 'shared-intake-token-0123456789', trustProxy: true });
-  await seedDemo(h.store, url);
+  closeDemo = (await seedDemo(h.store, url)).response?.close;
 });
-after(() => h.close());
+after(async () => {
+  await closeDemo?.();
+  await h.close();
+});
 
 const get = async <T = Record<string, unknown>>(path: string, role: 'viewer' | 'analyst' | 'admin' = 'viewer') => {
   const res = await fetch(`${h.base}${path}`, { headers: { authorization: `Bearer ${h.as[role].token}` } });
@@ -143,6 +147,53 @@ describe('incidents', () => {
     assert.ok(stored?.containedAt);
     assert.equal(stored?.timeline.at(-1)?.kind, 'incident.contained');
     assert.ok((await auditActions()).some((e) => e.action === 'incident.phase' && e.target === id && e.actor === 'token:analyst-token'));
+  });
+});
+
+describe('response, record and reports', () => {
+  const incidentId = async () => (await get<{ incidents: Array<{ id: string }> }>('/api/incidents')).body.incidents[0]?.id ?? '';
+
+  test('the demo playbook waits for approvals; a decision is recorded, audited, and cannot be made twice', async () => {
+    const id = await incidentId();
+    const { body } = await get<{ runs: Array<{ playbook: string; steps: Array<{ id: string; step: string; state: string }> }> }>(`/api/incidents/${id}/response`);
+    const run = body.runs.find((r) => r.playbook === 'account-takeover');
+    assert.ok(run);
+    const waiting = run.steps.filter((s) => s.state === 'awaiting-approval');
+    assert.ok(waiting.length >= 10);
+    const [first, second] = waiting;
+    const approved = await send<{ step: { state: string; decidedBy: string } }>('POST', `/api/steps/${first?.id}/decision`, { decision: 'approve' }, 'analyst');
+    assert.equal(approved.status, 200);
+    // no runner in this process: the approval is recorded for the runner that owns the playbook
+    assert.equal(approved.body.step.state, 'pending');
+    assert.equal(approved.body.step.decidedBy, 'token:analyst-token');
+    assert.equal((await send('POST', `/api/steps/${first?.id}/decision`, { decision: 'deny' }, 'analyst')).status, 409);
+    const denied = await send<{ step: { state: string } }>('POST', `/api/steps/${second?.id}/decision`, { decision: 'deny', note: 'not this one' }, 'analyst');
+    assert.equal(denied.body.step.state, 'denied');
+    assert.equal((await send('POST', '/api/steps/no-such-step/decision', { decision: 'approve' }, 'analyst')).status, 404);
+    const actions = await auditActions();
+    assert.ok(actions.some((e) => e.action === 'step.approve' && e.target === first?.id));
+    assert.ok(actions.some((e) => e.action === 'step.deny' && e.target === second?.id));
+  });
+
+  test('the record has tasks; a note joins its timeline', async () => {
+    const id = await incidentId();
+    const before = await get<{ tasks: unknown[]; timeline: unknown[] }>(`/api/incidents/${id}/record`);
+    assert.equal(before.status, 200);
+    assert.ok(before.body.tasks.length > 0);
+    assert.equal((await send('POST', `/api/incidents/${id}/notes`, { text: 'Called the partner about the lure.' }, 'analyst')).status, 201);
+    const after = await get<{ timeline: Array<{ en?: string; text?: string }> }>(`/api/incidents/${id}/record`);
+    assert.ok(JSON.stringify(after.body.timeline).includes('Called the partner about the lure.'));
+  });
+
+  test('the customer notice: a PDF to download, Markdown in Japanese', async () => {
+    const id = await incidentId();
+    const pdf = await fetch(`${h.base}/api/incidents/${id}/reports/notice?lang=ja&format=pdf`, { headers: { authorization: `Bearer ${h.as.viewer.token}` } });
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.match(pdf.headers.get('content-disposition') ?? '', /attachment; filename="notice-inc_[0-9a-f]+\.ja\.pdf"/);
+    assert.equal(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString('latin1'), '%PDF-');
+    const md = await fetch(`${h.base}/api/incidents/${id}/reports/notice?lang=ja&format=md`, { headers: { authorization: `Bearer ${h.as.viewer.token}` } });
+    assert.match(await md.text(), /[\u3040-\u30ff]/);
   });
 });
 

@@ -54,6 +54,15 @@ test('the OpenAPI document lists every API route, and each declares its access',
   assert.deepEqual(publicOnes.sort(), ['GET /api/health', 'POST /api/login']);
 });
 
+test('the OpenAPI document and its docs page answer without login', async () => {
+  const doc = await fetch(`${h.base}/api/openapi.json`);
+  assert.equal(doc.status, 200);
+  assert.equal(((await doc.json()) as { openapi: string }).openapi, '3.0.3');
+  const page = await fetch(`${h.base}/api/docs/`, { redirect: 'follow' });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /swagger/i);
+});
+
 test('without a session or token every non-public route answers 401', async () => {
   for (const op of await operations()) {
     if (op.access === 'public') continue;

@@ -93,6 +93,24 @@ test('opens the replayed 2017 incident: timeline drawn and zoomable, accounts, r
   assert.ok(Number(/\((\d+)\)/.exec(recipients)?.[1]) > 100, recipients);
 });
 
+test('approves a pending playbook step, which is carried out at once', async () => {
+  const row = page.locator('[data-testid=playbook] tr[data-step="sign-out"][data-state="awaiting-approval"]').first();
+  const target = (await row.locator('td').nth(1).textContent()) ?? '';
+  await row.locator('button', { hasText: 'Approve' }).click();
+  await page.waitForSelector(`[data-testid=playbook] tr[data-step="sign-out"][data-state="done"]:has-text("${target}")`);
+  assert.ok(await page.isVisible('[data-testid=playbook] li:has-text("[done]")'), 'the action log shows the step done');
+});
+
+test('downloads the customer notice as a PDF', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-pdf]')]);
+  const path = await download.path();
+  const { readFile } = await import('node:fs/promises');
+  const bytes = await readFile(path);
+  assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+  assert.ok(bytes.length > 2000);
+  assert.match(download.suggestedFilename(), /^notice-inc_[0-9a-f]+\.(ja|en)\.pdf$/);
+});
+
 test("reads a message's reasons in Japanese, and the language stays after a reload", async () => {
   await page.click('header >> text=Messages');
   await page.fill('input[name=q]', 'shared you a file');

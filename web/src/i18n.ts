@@ -80,6 +80,18 @@ const words = {
   value: ['Value', '値'],
   seen: ['Seen', '件数'],
   rawKept: ['Raw message kept', '原本を保管'],
+  playbook: ['Playbook steps', 'プレイブックの手順'],
+  approve: ['Approve', '承認'],
+  deny: ['Deny', '却下'],
+  actions: ['Action log', '対応の記録'],
+  note: ['A note for the record', '記録に残すメモ'],
+  addNote: ['Add note', 'メモを追加'],
+  letters: ['Letters and reports', '通知文と報告書'],
+  notice: ['Customer notice', 'お客様へのお知らせ'],
+  internal: ['Internal report', '社内報告書'],
+  regulator: ['Regulator report', '監督官庁への報告'],
+  downloadPdf: ['Download PDF', 'PDF をダウンロード'],
+  downloadEdited: ['Download edited text', '編集した文面をダウンロード'],
 } as const;
 
 export type WordKey = keyof typeof words;

@@ -54,8 +54,21 @@ export function register(program: Command): void {
         import('../../events/engine.js'),
         import('../../events/store-sink.js'),
       ]);
-      const store = await openStore(url);
-      const boss = await openQueue(url);
+      let store: Awaited<ReturnType<typeof openStore>>;
+      let boss: Awaited<ReturnType<typeof openQueue>>;
+      try {
+        store = await openStore(url);
+      } catch (error) {
+        process.stderr.write(`kizuki worker: ${(error as Error).message}\n`);
+        process.exit(2);
+      }
+      try {
+        boss = await openQueue(url);
+      } catch (error) {
+        process.stderr.write(`kizuki worker: the job queue did not start: ${(error as Error).message}\n`);
+        await store.close();
+        process.exit(2);
+      }
       const accounts = new Accounts(store);
       const judging = new Judging({ ruleDirs: config.detection.ruleDirs, orgDomains: config.org.domains, knownContactDomains: config.detection.knownContactDomains, allow: config.detection.allow, block: config.detection.block });
       const engine = new TakeoverEngine(new StoreSink(store), { config: { ...config.takeover, orgDomains: config.org.domains } });

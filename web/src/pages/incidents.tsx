@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, type Incident, type TimelineEntry } from '../api';
 import { t, when } from '../i18n';
 import { ErrorLine, Link, Loading, type PageProps, useLoad } from '../ui';
@@ -179,10 +179,9 @@ export function IncidentPage({ lang, id, go, user }: PageProps & { id: string })
             </tbody>
           </table>
         </section>
-        <section className="card">
-          <h2>{t(lang, 'tasks')}</h2>
-          {data.tasks.length === 0 ? <p>{t(lang, 'noTasks')}</p> : <ul>{data.tasks.map((task, i) => <li key={task.id ?? i}>{task.title}</li>)}</ul>}
-        </section>
+        <Response lang={lang} id={id} canDecide={user.role !== 'viewer'} />
+        <RecordPart lang={lang} id={id} />
+        <Letters lang={lang} id={id} />
         <section className="card wide">
           <h2>
             {t(lang, 'evidence')} ({data.evidence.length})
@@ -210,5 +209,160 @@ export function IncidentPage({ lang, id, go, user }: PageProps & { id: string })
         </section>
       </div>
     </article>
+  );
+}
+
+interface Step {
+  id: string;
+  step: string;
+  kind: string;
+  target?: string;
+  state: string;
+  decidedBy?: string;
+}
+
+function Response({ lang, id, canDecide }: { lang: 'en' | 'ja'; id: string; canDecide: boolean }) {
+  const [version, setVersion] = useState(0);
+  const [error, setError] = useState<unknown>();
+  const { data } = useLoad<{ runs: Array<{ id: string; playbook: string; state: string; steps: Step[] }>; actions: Array<{ id: string; en: string; ja: string; status: string }> }>(
+    `/api/incidents/${encodeURIComponent(id)}/response`,
+    version,
+  );
+  const decide = async (step: Step, decision: 'approve' | 'deny') => {
+    setError(undefined);
+    try {
+      await api(`/api/steps/${encodeURIComponent(step.id)}/decision`, { method: 'POST', body: { decision } });
+      setVersion((v) => v + 1);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  if (!data) return null;
+  return (
+    <section className="card wide" data-testid="playbook">
+      <h2>{t(lang, 'playbook')}</h2>
+      <ErrorLine error={error} />
+      {data.runs.length === 0 && <p>{t(lang, 'none')}</p>}
+      {data.runs.map((run) => (
+        <div key={run.id}>
+          <p>
+            <strong>{run.playbook}</strong> — {run.state}
+          </p>
+          <table>
+            <tbody>
+              {run.steps.map((step) => (
+                <tr key={step.id} data-step={step.step} data-state={step.state}>
+                  <td>{step.step}</td>
+                  <td>{step.target ?? ''}</td>
+                  <td className={`state-${step.state}`}>{step.state}</td>
+                  <td>
+                    {step.state === 'awaiting-approval' && canDecide ? (
+                      <span className="row">
+                        <button type="button" onClick={() => decide(step, 'approve')}>
+                          {t(lang, 'approve')}
+                        </button>
+                        <button type="button" onClick={() => decide(step, 'deny')}>
+                          {t(lang, 'deny')}
+                        </button>
+                      </span>
+                    ) : (
+                      <small>{step.decidedBy ?? ''}</small>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+      <h3>{t(lang, 'actions')}</h3>
+      <ul className="plain scroll">
+        {data.actions.map((a) => (
+          <li key={a.id}>
+            [{a.status}] {lang === 'ja' ? a.ja : a.en}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function RecordPart({ lang, id }: { lang: 'en' | 'ja'; id: string }) {
+  const [version, setVersion] = useState(0);
+  const [note, setNote] = useState('');
+  const { data } = useLoad<{ tasks: Array<{ id: string; title: { en: string; ja: string } | string; status: string }>; notes?: unknown[] }>(`/api/incidents/${encodeURIComponent(id)}/record`, version);
+  const add = async () => {
+    if (!note.trim()) return;
+    await api(`/api/incidents/${encodeURIComponent(id)}/notes`, { method: 'POST', body: { text: note } });
+    setNote('');
+    setVersion((v) => v + 1);
+  };
+  if (!data) return null;
+  return (
+    <section className="card">
+      <h2>{t(lang, 'tasks')}</h2>
+      {data.tasks.length === 0 ? (
+        <p>{t(lang, 'noTasks')}</p>
+      ) : (
+        <ul className="plain">
+          {data.tasks.map((task) => (
+            <li key={task.id}>
+              [{task.status}] {typeof task.title === 'string' ? task.title : task.title[lang]}
+            </li>
+          ))}
+        </ul>
+      )}
+      <textarea rows={2} placeholder={t(lang, 'note')} value={note} onChange={(e) => setNote(e.target.value)} />
+      <button type="button" onClick={add}>
+        {t(lang, 'addNote')}
+      </button>
+    </section>
+  );
+}
+
+function Letters({ lang, id }: { lang: 'en' | 'ja'; id: string }) {
+  const [kind, setKind] = useState('notice');
+  const [letterLang, setLetterLang] = useState<'en' | 'ja'>(lang);
+  const [text, setText] = useState('');
+  const base = `/api/incidents/${encodeURIComponent(id)}/reports/${kind}?lang=${letterLang}`;
+  useEffect(() => {
+    let live = true;
+    fetch(`${base}&format=md`, { credentials: 'same-origin' })
+      .then((r) => (r.ok ? r.text() : ''))
+      .then((md) => live && setText(md));
+    return () => {
+      live = false;
+    };
+  }, [base]);
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${kind}-${id}.${letterLang}.md`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+  return (
+    <section className="card wide">
+      <h2>{t(lang, 'letters')}</h2>
+      <p className="row">
+        <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label={t(lang, 'letters')}>
+          <option value="notice">{t(lang, 'notice')}</option>
+          <option value="internal">{t(lang, 'internal')}</option>
+          <option value="regulator">{t(lang, 'regulator')}</option>
+        </select>
+        <select value={letterLang} onChange={(e) => setLetterLang(e.target.value as 'en' | 'ja')} aria-label="language">
+          <option value="ja">日本語</option>
+          <option value="en">English</option>
+        </select>
+        <a href={`${base}&format=pdf`} download data-testid="download-pdf">
+          {t(lang, 'downloadPdf')}
+        </a>
+        <button type="button" onClick={download}>
+          {t(lang, 'downloadEdited')}
+        </button>
+      </p>
+      <textarea rows={16} value={text} onChange={(e) => setText(e.target.value)} aria-label={t(lang, 'letters')} />
+    </section>
   );
 }
