@@ -2,6 +2,7 @@
 //   npm run bench                         all sections (the store section writes 1,000,000 events per database)
 //   npm run bench -- --only scan,detect   some sections
 //   npm run bench -- --quick              smaller store and event sizes, for a fast look
+//   npm run bench -- --only imap          IMAP read rate, watch --once rate and new-mail latency against Dovecot
 //   npm run bench -- --only peers         Kizuki's CLI beside Rspamd on the same 1,000 files, start-up, memory
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
-const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'store'];
+const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'store', 'imap'];
 const quick = values.quick ?? false;
 const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -76,6 +77,15 @@ if (sections.includes('store')) {
     say(`${r.database}: ${r.events} events at ${r.eventsPerSecond} events/s (${r.eventsPerCpuSecond} per CPU-second of Kizuki), ${r.messages} judged messages at ${r.messagesPerSecond}/s; one-event durable commit p50 ${r.singleEventCommitMs.p50} ms`);
     for (const q of r.queries) say(`  ${q.query}: p50 ${q.p50Ms} ms, p95 ${q.p95Ms} ms`);
   }
+}
+
+if (sections.includes('imap')) {
+  const { benchImap } = await import('./imap.js');
+  const r = await benchImap(quick ? 200 : 1000);
+  report.imap = r;
+  say('\n== IMAP (a real Dovecot on 127.0.0.1) ==');
+  say(`${r.messages} corpus messages (${f1(r.megabytes)} MiB): the provider reads ${Math.round(r.fetch.perSecond)} msg/s; \`watch --once\` (analyse, judge, event, store, cursor; ${r.watchOnce.workers} workers) ${Math.round(r.watchOnce.perSecond)} msg/s`);
+  say(`new mail while watching, APPEND to verdict (IDLE): median ${Math.round(r.idleLatencyMs.median)} ms, max ${Math.round(r.idleLatencyMs.max)} ms over ${r.idleLatencyMs.runs} messages`);
 }
 
 report.peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);

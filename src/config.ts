@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_LIMITS } from './mail/options.js';
+import { DEFAULT_LIMITS, DEFAULT_TRUSTED_HOSTS } from './mail/options.js';
 import { providersSchema } from './providers/config.js';
 import { respondSchema } from './respond/config.js';
 
@@ -49,6 +49,8 @@ const takeoverSchema = z
       })
       .partial()
       .strict(),
+    // a client or network the account has sent from usualAfter times is its usual one (routine sending → review notes)
+    sender: z.object({ usualAfter: count, minHistory: z.number().int().min(0) }).partial().strict(),
     lateral: z.object({ verdicts: z.array(z.enum(['malicious', 'suspicious', 'spam'])) }).partial().strict(),
     campaign: z.object({ rememberDays: count }).partial().strict(),
     signin: z.object({ impossibleTravelKmh: positive, failureWindowMinutes: count, failureBurst: count, minHistory: z.number().int().min(0) }).partial().strict(),
@@ -69,10 +71,14 @@ export const configSchema = z
     auth: z
       .object({
         mode: z.enum(['headers', 'verify', 'off']).default('headers'),
-        trustedHosts: z.array(z.string().min(1)).default([]),
+        /**
+         * receiving hosts whose Authentication-Results are believed (mode 'headers'); by default Gmail's mx.google.com
+         * and Microsoft 365's protection hosts. '*.example.com' covers every host under example.com. [] trusts none.
+         */
+        trustedHosts: z.array(z.string().min(1)).default([...DEFAULT_TRUSTED_HOSTS]),
       })
       .strict()
-      .default({ mode: 'headers', trustedHosts: [] }),
+      .default({ mode: 'headers', trustedHosts: [...DEFAULT_TRUSTED_HOSTS] }),
     detection: z
       .object({
         ruleDirs: z.array(z.string().min(1)).default([]),
@@ -130,6 +136,27 @@ export const configSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8720, trustProxy: false, sessionHours: 12, loginPerMinute: 10 }),
+    /** letters and reports (src/reports): who signs, where to ask, the time zone of the times, own templates, PDF font */
+    reports: z
+      .object({
+        contact: z.string().default(''),
+        timeZone: z
+          .string()
+          .min(1)
+          .refine((tz) => {
+            try {
+              new Intl.DateTimeFormat('en', { timeZone: tz });
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'not an IANA time zone name such as Asia/Tokyo')
+          .default('Asia/Tokyo'),
+        templateDir: z.string().min(1).optional(),
+        pdfFont: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ contact: '', timeZone: 'Asia/Tokyo' }),
   })
   .strict();
 

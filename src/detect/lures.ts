@@ -19,6 +19,8 @@ export const LURE_KINDS = [
   'advanceFee',
   'unsubscribe',
   'marketing',
+  'gatedView',
+  'redelivery',
 ] as const;
 export type LureKind = (typeof LURE_KINDS)[number];
 
@@ -78,6 +80,8 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
     ),
     ja: L(
       /本人確認|パスワード(?:の|を)?(?:有効期限|期限|更新|変更|再設定|確認)|アカウント(?:情報)?(?:の|を)?(?:確認|更新|認証)|ログインして|サインインして|認証(?:を|して)|情報(?:の|を)更新|お客様情報|ご登録情報/,
+      // 敬語 forms: 'ログインのうえ', 'ご認証ください', 'サインインをお願いいたします', 'ログインが必要です'
+      /(?:ログイン|サインイン)(?:の上|のうえ|後に|いただき|をお願い|が必要|してください|ください)|(?:ご)?認証(?:が必要|ください|をお願い|いただ)|(?:メールアドレス|メールアカウント|アカウント|ID)(?:と|および|及び|・|、)パスワード/,
     ),
   },
   accountThreat: {
@@ -89,7 +93,11 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
       /\b(?:compte|carte) (?:a ete |sera |est )?(?:suspendu|bloque|desactive|limite|restreint)/,
       /\b(?:konto|karte) (?:wurde |wird |ist )?(?:gesperrt|eingeschrankt|deaktiviert)\b/,
     ),
-    ja: L(/アカウント(?:が|を|は)?(?:停止|ロック|制限|凍結|無効|削除|一時停止)|利用(?:を)?(?:停止|制限)|(?:カード|口座)(?:の|が)?(?:利用)?(?:停止|制限|凍結)/),
+    ja: L(
+      /アカウント(?:が|を|は)?(?:停止|ロック|制限|凍結|無効|削除|一時停止)|利用(?:を)?(?:停止|制限)|(?:カード|口座)(?:の|が)?(?:利用)?(?:停止|制限|凍結)/,
+      // 'ご利用を一時的に制限させていただいております', 'アカウントは停止されます', '利用停止予定'
+      /(?:ご)?利用を?一時的に(?:制限|停止)|(?:アカウント|メールボックス|ご利用)(?:は|が)(?:一時的に)?(?:停止|制限|凍結|削除)され|利用停止(?:予定|となります|いたします)/,
+    ),
   },
   mailboxQuota: {
     latin: L(
@@ -115,7 +123,7 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
       /\b(?:encomenda|pacote|entrega|objeto|remessa)s? (?:esta |foi |nao |aguardando |retid|pendente|taxad)|\btaxa (?:de )?(?:entrega|alfandega|importacao|envio)\b|\b(?:correios|rastreio|rastreamento)\b/,
       /\b(?:paquete|envio|entrega)s? (?:pendiente|retenido|no pudo|fallid)|\b(?:colis|livraison) (?:en attente|echouee|suspendue)\b|\b(?:paket|sendung|zustellung) (?:konnte nicht|wartet|ausstehend)\b/,
     ),
-    ja: L(/不在(?:通知|連絡)|お荷物|配達(?:できません|予定|状況|失敗)|再配達|配送(?:状況|できません)|宅配便/),
+    ja: L(/不在(?:通知|連絡)|お荷物|配達(?:できません|予定|状況|失敗)|再配達|配送(?:状況|できません)|宅配便|お届け(?:予定|できませんでした)/),
   },
   voicemail: {
     latin: L(
@@ -171,6 +179,28 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
       /\b(?:descadastr|cancelar (?:a )?(?:inscricao|assinatura)|nao deseja (?:mais )?receber|darse de baja|cancelar suscripcion|se desabonner|desinscri|abmelden|austragen)\w*/,
     ),
     ja: L(/配信停止|配信解除|メルマガ(?:の)?解除|購読解除/),
+  },
+  gatedView: {
+    // a document, invoice, file or message that can only be opened after giving a password: how credential lures
+    // dress a sign-in page as a viewer ('閲覧にはメールアドレスとパスワードでのログインが必要です')
+    latin: L(
+      /\bto (?:view|access|open|download|read|see|play) (?:the |this |your |these )?(?:full |shared |secure )?(?:document|file|invoice|message|recording|scan|attachment|pdf|statement)s?,? (?:please )?(?:you (?:will )?(?:need to|must) )?(?:sign|log) ?in\b/,
+      /\b(?:sign|log) ?in with your (?:e-?mail|email account|work account|company account)\b.{0,40}\b(?:to )?(?:view|access|open|download|play)\b/,
+      /\b(?:e-?mail|email account) (?:address )?(?:and|&) password\b|\bconfirm your (?:e-?mail )?password\b/,
+    ),
+    ja: L(
+      /(?:閲覧|表示|確認|ご覧|開く|開封|ダウンロード|受け取|受取|再生)(?:する|いただく|される)?(?:に|には|ために|際(?:に|は)?|場合(?:は)?)[^。\n]{0,30}(?:ログイン|サインイン|認証|パスワード)/,
+      /(?:ログイン|サインイン|認証)(?:の上|のうえ|後|して|いただき|を行って|を行い)[^。\n]{0,20}(?:閲覧|ご確認|確認|ご覧|表示|開|ダウンロード|受け取|再生|手続)/,
+      /(?:ファイル|ドキュメント|書類|資料|請求書|添付|メッセージ)を(?:開く|閲覧する|表示する|確認する)には[^。\n]{0,30}(?:入力|ログイン|サインイン|認証)/,
+    ),
+  },
+  redelivery: {
+    // a parcel that could not be delivered and waits for the reader to act — the redelivery lure's story
+    latin: L(
+      /\b(?:we (?:were|are) unable to deliver|could(?:n't| not) be delivered|delivery (?:attempt )?(?:failed|was unsuccessful)|(?:package|parcel|shipment) (?:is )?(?:on hold|awaiting|returned to (?:sender|depot))|(?:schedule|arrange|request) (?:a )?redelivery|confirm your (?:delivery|shipping) (?:address|details))\b/,
+      /\b(?:nao foi possivel (?:realizar a )?entrega|encomenda (?:retida|aguardando)|reagendar (?:a )?entrega)\b/,
+    ),
+    ja: L(/再配達|持ち帰り|持ち戻り|宛先不明|ご不在|お届けできません|配達できません|配送先(?:情報|住所)?(?:の|を)(?:確認|ご確認|更新)|返送(?:され|いた|となり)/),
   },
   marketing: {
     latin: L(

@@ -12,6 +12,10 @@ export interface BounceEvaluation {
   withRecipient: number;
   withStatus: number;
   withRecipientAndStatus: number;
+  /** of those, with a status that names a reason (not X.0.0, which says only failed or delayed) */
+  withRecipientAndSpecificStatus: number;
+  /** statuses the report did not state, read from the notice's words (bounce-reason.ts) */
+  statusFromWords: number;
   withOriginalMessageId: number;
   /** labelled auto-replies / non-bounces and feedback reports */
   labelledNonBounces: number;
@@ -49,6 +53,8 @@ export async function evaluateBounces(corpusDir: string): Promise<BounceEvaluati
     withRecipient: 0,
     withStatus: 0,
     withRecipientAndStatus: 0,
+    withRecipientAndSpecificStatus: 0,
+    statusFromWords: 0,
     withOriginalMessageId: 0,
     labelledNonBounces: 0,
     nonBouncesNotCounted: 0,
@@ -77,6 +83,8 @@ export async function evaluateBounces(corpusDir: string): Promise<BounceEvaluati
       if (hasRecipient) result.withRecipient++;
       if (hasStatus) result.withStatus++;
       if (hasRecipient && hasStatus) result.withRecipientAndStatus++;
+      if (hasRecipient && hasStatus && !/^\d\.0\.0$/.test(report?.status ?? '')) result.withRecipientAndSpecificStatus++;
+      if (report?.reason) result.statusFromWords++;
       if (report?.original.messageId) result.withOriginalMessageId++;
     } else if (isNonBounceLabel) {
       result.labelledNonBounces++;

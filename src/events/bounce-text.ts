@@ -6,7 +6,8 @@ const ORIGINAL_MARKERS: RegExp[] = [
   /^.*below this line is a copy of the message.*$/im,
   /^[ \t]*message headers follow\.?[ \t]*$/im,
   /^[ \t]*original message headers:?[ \t]*$/im,
-  /^[ \t]*(?:the )?original message (?:was|follows|is attached)[^\n]*$/im,
+  // not Sendmail's opening line "The original message was received at …", which starts the notice
+  /^[ \t]*(?:the )?original message (?:was (?:attached|returned|included|as follows)|follows|is attached|is included)[^\n]*$/im,
   /^.*(?:元のメッセージ|送信メッセージ|以下.*(?:メッセージ|ヘッダ)).*$/im,
 ];
 const HEADER_LINE = /^(return-path|received|from|to|subject|message-id|date|mime-version|content-type|dkim-signature|delivered-to|reply-to|cc|x-mailer):[ \t]/i;
@@ -47,6 +48,8 @@ export function splitAtOriginal(text: string): NoticeParts {
 }
 
 const ADDRESS_RE = /[A-Za-z0-9._%+'=#&/-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** Also local parts in any script (RFC 6531), for a second look when the strict pattern found nothing. */
+const LOOSE_ADDRESS_RE = /[^\s<>()[\]{},;:"'@]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gu;
 const DAEMON_LOCAL = /^(mailer[-_]?daemon|mail[-_]?daemon|maildaemon|postmaster|mdaemon|mail-?router|double-bounce|bounces?)$/i;
 
 export function isDaemonAddress(address: string): boolean {
@@ -54,11 +57,11 @@ export function isDaemonAddress(address: string): boolean {
 }
 
 /** Addresses named in the notice, in order of first appearance, minus the excluded ones. */
-export function addressesIn(text: string, exclude: Set<string>): string[] {
+export function addressesIn(text: string, exclude: Set<string>, options: { daemons?: boolean } = {}): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(ADDRESS_RE)) {
+  for (const match of text.matchAll(options.daemons ? LOOSE_ADDRESS_RE : ADDRESS_RE)) {
     const address = match[0].toLowerCase().replace(/^[.'=/-]+|[.'=/-]+$/g, '');
-    if (exclude.has(address) || isDaemonAddress(address) || found.includes(address)) continue;
+    if (exclude.has(address) || (!options.daemons && isDaemonAddress(address)) || found.includes(address)) continue;
     // ignore message-id-looking tokens (<random@host>) that follow "message-id"
     const before = text.slice(Math.max(0, (match.index ?? 0) - 14), match.index).toLowerCase();
     if (/message-?id[:\s<]*$/.test(before)) continue;
@@ -92,7 +95,7 @@ export function findStatus(notice: string): StatusFinding {
 }
 
 const BOUNCE_SUBJECT =
-  /undeliver|undelivered|delivery (?:status notification|failure|failed|has failed|problem|report|notification|incomplete)|failure notice|returned mail|mail delivery (?:failed|failure|system|subsystem)|returned to sender|non[- ]?delivery|could not be delivered|not delivered|mail system error|nondeliverable|message you sent blocked|permanent (?:error|failure)|could not send message|warning: message|delivery notification|mail could not|不達|配信(?:できません|不能|エラー|失敗)|未配達|送信エラー|エラーメール|届きません/i;
+  /undeliver|undelivered|delivery (?:status notification|failure|failed|has failed|problem|report|notification|incomplete)|failure notice|returned mail|mail delivery (?:failed|failure|system|subsystem)|returned to sender|non[- ]?delivery|could not be delivered|not delivered|mail system error|nondeliverable|message you sent blocked|permanent (?:error|failure)|could not send message|warning: message|delivery notification|mail could not|mail failed|returning (?:message )?to sender|不達|配信(?:できません|不能|エラー|失敗)|未配達|送信エラー|エラーメール|メールエラー|エラー通知|届きません/i;
 const BOUNCE_BODY =
   /could not be delivered|couldn'?t be delivered|delivery to the following|delivery has failed|undeliverable|user unknown|unknown user|no such (?:user|mailbox|address)|mailbox (?:full|unavailable|not found|is full)|permanent(?:ly)? (?:error|fail)|was not delivered|wasn'?t delivered|not able to deliver|unable to deliver|could not deliver|returned to sender|address(?:es)?\)? failed|host unknown|recipient (?:address )?rejected|rcpt to|message (?:was )?rejected|rejected by|quota exceeded|delivery failed|配信できません|届けることができません|宛先.*(?:存在しません|見つかりません)/i;
 const AUTO_REPLY_SUBJECT = /^(?:auto(?:matic)?[ -]?(?:reply|response|answer)|auto:|autoreply|out of (?:the )?office|away from|i am away|vacation|on leave|自動(?:応答|返信)|不在)/i;

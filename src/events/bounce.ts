@@ -11,6 +11,7 @@ import {
   looksLikeBounceSubject,
   splitAtOriginal,
 } from './bounce-text.js';
+import { type BounceReason, isEnhancedStatus, statusClass, statusFromText, undefinedStatus } from './bounce-reason.js';
 import { type FieldBlock, firstField, readFieldBlocks, stripTypePrefix } from './report-fields.js';
 
 export type BounceKind = 'dsn' | 'non-standard-bounce' | 'feedback-report' | 'auto-reply';
@@ -20,6 +21,8 @@ export interface BounceRecipient {
   /** RFC 3464 Action: failed, delayed, delivered, relayed, expanded ('' when not stated) */
   action: string;
   status?: string;
+  /** why, in sisimai's vocabulary, when the status was read from the words of the notice */
+  reason?: BounceReason;
   diagnostic?: string;
   remoteMta?: string;
 }
@@ -28,6 +31,8 @@ export interface OriginalMessage {
   messageId?: string;
   subject?: string;
   from?: string;
+  /** To and Cc of the returned message: where the failed recipient is, when the notice does not name it */
+  to?: string[];
 }
 
 export interface BounceReport {
@@ -37,8 +42,13 @@ export interface BounceReport {
   /** original recipients the report is about, lower-cased */
   recipients: string[];
   details: BounceRecipient[];
-  /** status of the first failed recipient: enhanced status code (5.1.1) or SMTP reply code (550) */
+  /**
+   * RFC 3463 status of the first failed recipient (5.1.1): from the report's Status field, else read from the
+   * words of the notice (see bounce-reason.ts), else X.0.0 from a bare reply code or from wording that says it failed
+   */
   status?: string;
+  /** why, when the status was read from the words of the notice */
+  reason?: BounceReason;
   diagnostic?: string;
   reportingMta?: string;
   original: OriginalMessage;
@@ -60,6 +70,19 @@ export interface BounceSummary {
 }
 
 type Attachment = Email['attachments'][number];
+
+/**
+ * The readable text of the bounce: its text part, else its HTML without tags, else — when the MIME structure is
+ * broken (a boundary that never occurs, parts without headers) and nothing was found — the raw body itself.
+ */
+function bodyText(email: Email, raw: Uint8Array): string {
+  if (email.text?.trim()) return email.text;
+  if (email.html?.trim()) return email.html.replace(/<(?:br|p|div|tr|li)\b[^>]*>/gi, '\n').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ');
+  if (email.attachments.length > 0) return '';
+  const whole = new TextDecoder('utf-8').decode(raw).replace(/\r\n?/g, '\n');
+  const start = whole.indexOf('\n\n');
+  return start < 0 ? '' : whole.slice(start + 2);
+}
 
 /** Rewrite bare CR line endings as LF so the MIME parser sees lines. */
 function normaliseBareCr(raw: Uint8Array): Uint8Array {
@@ -107,6 +130,8 @@ async function readOriginal(text: string | undefined): Promise<OriginalMessage> 
     if (messageId) original.messageId = messageId;
     if (parsed.subject) original.subject = parsed.subject;
     if (parsed.from?.address) original.from = parsed.from.address.toLowerCase();
+    const to = [...(parsed.to ?? []), ...(parsed.cc ?? [])].map((a) => a.address?.toLowerCase() ?? '').filter((a) => a.includes('@'));
+    if (to.length > 0) original.to = [...new Set(to)];
     return original;
   } catch {
     return {};
@@ -172,7 +197,7 @@ export async function parseBounce(input: Uint8Array | string): Promise<BounceRep
   const parts = email.attachments;
   const byType = (...types: string[]) => parts.find((p) => types.includes((p.mimeType ?? '').toLowerCase()));
   const originalPart = byType('message/rfc822', 'text/rfc822-headers', 'message/global', 'message/global-headers');
-  const text = (email.text ?? '').replace(/\r\n?/g, '\n');
+  const text = bodyText(email, raw).replace(/\r\n?/g, '\n');
   const { notice, original: inlineOriginal } = splitAtOriginal(text);
   const original = await readOriginal(originalPart ? attachmentText(originalPart) : inlineOriginal);
   const base = { subject, original, ...(reporter ? { reporter } : {}) };
@@ -192,15 +217,16 @@ export async function parseBounce(input: Uint8Array | string): Promise<BounceRep
   }
 
   const ses = amazonSesNotification(text);
-  if (ses) return finish({ kind: 'non-standard-bounce', details: ses, reportingMta: mtaFromReceived(email), base });
+  const context = `${subject}\n${notice}`;
+  if (ses) return finish({ kind: 'non-standard-bounce', details: ses, reportingMta: mtaFromReceived(email), base, context });
 
   const own = ownAddresses(email);
   if (original.from) own.add(original.from);
   const statusPart = byType('message/delivery-status', 'message/global-delivery-status');
   if (statusPart) {
     const { reportingMta, details } = fromDsnBlocks(readFieldBlocks(attachmentText(statusPart)));
-    if (details.length === 0) details.push(...textDetails(email, notice, own));
-    return finish({ kind: 'dsn', details, reportingMta: reportingMta ?? mtaFromReceived(email), base });
+    if (details.length === 0) details.push(...textDetails(email, notice, own, original.to ?? []));
+    return finish({ kind: 'dsn', details, reportingMta: reportingMta ?? mtaFromReceived(email), base, context });
   }
 
   const failedHeader = header(email, 'x-failed-recipients');
@@ -216,7 +242,7 @@ export async function parseBounce(input: Uint8Array | string): Promise<BounceRep
   if (!strongBounce && autoReply) return { kind: 'auto-reply', failed: false, recipients: [], details: [], ...base };
   if (!strongBounce && !((nullReturnPath || daemonSender) && looksLikeBounceBody(notice))) return undefined;
 
-  const details = textDetails(email, notice, own);
+  const details = textDetails(email, notice, own, original.to ?? []);
   const blocks = readFieldBlocks(notice);
   const inlineMta = blocks.map((b) => firstField(b, 'reporting-mta')).find(Boolean);
   const reporterHost = daemonSender && reporter ? reporter.split('@')[1] : undefined;
@@ -225,16 +251,27 @@ export async function parseBounce(input: Uint8Array | string): Promise<BounceRep
     details,
     reportingMta: inlineMta ? stripTypePrefix(inlineMta) : (mtaFromReceived(email) ?? reporterHost),
     base,
+    context,
   });
 }
 
 /** Amazon SES posts bounces as a JSON notification in the body. */
 function amazonSesNotification(text: string): BounceRecipient[] | undefined {
-  const start = text.indexOf('{"notificationType"');
+  let body = text;
+  // delivered through Amazon SNS: the notification is a JSON string in the envelope's "Message"
+  if (/"Type"\s*:\s*"Notification"/.test(text) && !text.includes('{"notificationType"')) {
+    try {
+      const envelope = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1).replace(/\n/g, '')) as { Message?: unknown };
+      if (typeof envelope.Message === 'string') body = envelope.Message;
+    } catch {
+      return undefined;
+    }
+  }
+  const start = body.indexOf('{"notificationType"');
   if (start < 0) return undefined;
-  const end = text.lastIndexOf('}');
+  const end = body.lastIndexOf('}');
   try {
-    const json = JSON.parse(text.slice(start, end + 1).replace(/\n/g, '')) as {
+    const json = JSON.parse(body.slice(start, end + 1).replace(/\n/g, '')) as {
       notificationType?: string;
       bounce?: { bouncedRecipients?: Array<{ emailAddress?: string; action?: string; status?: string; diagnosticCode?: string }> };
     };
@@ -253,7 +290,7 @@ function amazonSesNotification(text: string): BounceRecipient[] | undefined {
 }
 
 /** Recipients and status read from a human-readable notice (and X-Failed-Recipients). */
-function textDetails(email: Email, notice: string, own: Set<string>): BounceRecipient[] {
+function textDetails(email: Email, notice: string, own: Set<string>, originalRecipients: string[]): BounceRecipient[] {
   const inlineDsn = fromDsnBlocks(readFieldBlocks(notice)).details;
   if (inlineDsn.length > 0) return inlineDsn;
   const failedHeader = header(email, 'x-failed-recipients');
@@ -261,7 +298,11 @@ function textDetails(email: Email, notice: string, own: Set<string>): BounceReci
     .split(/[,\s]+/)
     .map((a) => a.replace(/^<|>$/g, '').toLowerCase())
     .filter((a) => a.includes('@'));
-  const addresses = listed.length > 0 ? listed : addressesIn(notice, own);
+  let addresses = listed.length > 0 ? listed : addressesIn(notice, own);
+  // a mailbox named postmaster@ or mailer-daemon@ can be the one that failed, when no other address is named
+  if (addresses.length === 0) addresses = addressesIn(notice, own, { daemons: true });
+  // nothing named at all: the returned message's own recipients are the candidates
+  if (addresses.length === 0) addresses = originalRecipients.filter((a) => !own.has(a));
   const found = findStatus(notice);
   return addresses.map((address) => {
     const detail: BounceRecipient = { address, action: 'failed' };
@@ -271,12 +312,47 @@ function textDetails(email: Email, notice: string, own: Set<string>): BounceReci
   });
 }
 
+/**
+ * A recipient without an RFC 3463 status gets one from its own diagnostic or the notice's words, or X.0.0
+ * when only the class is known (a bare reply code, or a notice that says the delivery failed).
+ */
+function completeStatus(detail: BounceRecipient, context: string): void {
+  // X.0.0 says only "failed" or "delayed": the words may say why (as sisimai refines it)
+  const vague = /^([45])\.0\.0$/.exec(detail.status ?? '');
+  if (vague) {
+    const refined = statusFromText([detail.diagnostic ?? '', context], vague[1] as '4' | '5');
+    if (refined) {
+      detail.status = refined.status;
+      detail.reason = refined.reason;
+    }
+    return;
+  }
+  if (isEnhancedStatus(detail.status)) return;
+  const reply = detail.status && /^[45]\d\d$/.test(detail.status) ? detail.status : undefined;
+  const cls = reply ? (reply[0] as '4' | '5') : detail.action === 'delayed' ? '4' : statusClass(context);
+  const derived = statusFromText([detail.diagnostic ?? '', context], cls);
+  if (derived) {
+    detail.status = derived.status;
+    detail.reason = derived.reason;
+    if (!detail.diagnostic) detail.diagnostic = derived.diagnostic;
+    return;
+  }
+  const fallback = undefinedStatus(reply, context);
+  if (fallback) {
+    detail.status = fallback;
+    detail.reason = 'undefined';
+  }
+}
+
 function finish(args: {
   kind: BounceKind;
   details: BounceRecipient[];
   reportingMta: string | undefined;
   base: { subject: string; original: OriginalMessage; reporter?: string };
+  /** the bounce's subject and notice text, for statuses the report does not state */
+  context: string;
 }): BounceReport {
+  for (const detail of args.details) completeStatus(detail, args.context);
   const failedDetails = args.details.filter(isFailure);
   const lead = failedDetails[0] ?? args.details[0];
   const report: BounceReport = {
@@ -287,6 +363,7 @@ function finish(args: {
     ...args.base,
   };
   if (lead?.status) report.status = lead.status;
+  if (lead?.reason) report.reason = lead.reason;
   if (lead?.diagnostic) report.diagnostic = lead.diagnostic;
   if (args.reportingMta) report.reportingMta = args.reportingMta.toLowerCase();
   return report;

@@ -1,21 +1,25 @@
 // What an account's own sent mail usually looks like: which client (User-Agent / X-Mailer) and which
 // network it leaves from, and what the detection stage said about each message's content. The behaviour
-// detectors ask it whether a burst is the owner's routine (clean content from the usual client and network)
+// detectors ask it whether a burst is the owner's routine (clean content, from no client or network new to the account)
 // or something else; the bounce detector asks it what the bounced message was.
 import type { AccountEvent } from '../model/events.js';
 import type { TakeoverConfig } from './config.js';
 import { text } from './event.js';
 import { DAY } from './window.js';
 
-export type ContentJudgement = 'lure' | 'clean' | 'unknown';
+export type ContentJudgement = 'lure' | 'clean' | 'spam' | 'unknown';
 export type Familiarity = 'usual' | 'new' | 'unknown';
 
 export interface SendAssessment {
-  /** 'lure': judged malicious or suspicious; 'clean': judged clean; 'unknown': not judged (or spam) */
+  /** 'lure': judged malicious or suspicious; 'clean' or 'spam' as judged; 'unknown': not judged */
   content: ContentJudgement;
   client: Familiarity;
   network: Familiarity;
-  /** clean content from the account's usual client and network: the owner's own routine */
+  /**
+   * The owner's own routine: clean content from no client or network new to the account (when the events say
+   * nothing about the client, nothing says it is new), or bulk mail judged spam from a client or network
+   * positively known as the account's usual one.
+   */
   routine: boolean;
 }
 
@@ -57,7 +61,8 @@ export function networkKey(ip: string): string {
 
 export class SenderProfiles {
   private readonly profiles = new Map<string, AccountProfile>();
-  private readonly byEvent = new Map<string, SendAssessment>();
+  /** keyed by the event object itself: every detector sees the same object, and nothing needs forgetting */
+  private readonly byEvent = new WeakMap<AccountEvent, SendAssessment>();
 
   constructor(private readonly config: TakeoverConfig) {}
 
@@ -80,19 +85,25 @@ export class SenderProfiles {
    */
   observe(event: AccountEvent): SendAssessment | undefined {
     if (event.kind !== 'message.sent') return undefined;
-    const known = this.byEvent.get(event.id);
+    const known = this.byEvent.get(event);
     if (known) return known;
     const at = Date.parse(event.time);
     const p = this.profile(event.account);
     this.sweep(p, at);
     const verdict = text(event.data.verdict);
-    const content: ContentJudgement = this.config.lateral.verdicts.includes(verdict) ? 'lure' : verdict === 'clean' ? 'clean' : 'unknown';
+    const content: ContentJudgement = this.config.lateral.verdicts.includes(verdict)
+      ? 'lure'
+      : verdict === 'clean' || verdict === 'spam'
+        ? verdict
+        : 'unknown';
     const client = clientKey(text(event.data.userAgent));
     const network = text(event.data.network) || networkKey(text(event.data.originIp));
     const clientSeen = this.familiarity(p.clients, p.clientSends, client);
     const networkSeen = this.familiarity(p.networks, p.networkSends, network);
-    const usualSender = clientSeen !== 'new' && networkSeen !== 'new' && (clientSeen === 'usual' || networkSeen === 'usual');
-    const assessment: SendAssessment = { content, client: clientSeen, network: networkSeen, routine: content === 'clean' && usualSender };
+    const nothingNew = clientSeen !== 'new' && networkSeen !== 'new';
+    const knownUsual = nothingNew && (clientSeen === 'usual' || networkSeen === 'usual');
+    const routine = (content === 'clean' && nothingNew) || (content === 'spam' && knownUsual);
+    const assessment: SendAssessment = { content, client: clientSeen, network: networkSeen, routine };
     // only the owner's clean mail teaches what is usual: a lure sent from a new client must not make it familiar
     if (content !== 'lure') {
       if (client) {
@@ -104,15 +115,15 @@ export class SenderProfiles {
         p.networkSends++;
       }
     }
-    this.byEvent.set(event.id, assessment);
+    this.byEvent.set(event, assessment);
     const messageId = text(event.data.messageId).trim().toLowerCase();
     if (messageId) p.messages.set(messageId, { at, assessment });
     return assessment;
   }
 
-  /** The assessment observe() gave this event. */
-  assessment(eventId: string): SendAssessment | undefined {
-    return this.byEvent.get(eventId);
+  /** The assessment of a sent message: the one observe() gave it, or a new one. */
+  assessment(event: AccountEvent): SendAssessment | undefined {
+    return this.byEvent.get(event) ?? this.observe(event);
   }
 
   /** The assessment of the account's sent message with this Message-ID, when it was seen. */
@@ -147,10 +158,6 @@ export class SenderProfiles {
     for (const [key, s] of p.networks) if (s.last < horizon) p.networks.delete(key);
     for (const [id, m] of p.messages) {
       if (m.at < horizon) p.messages.delete(id);
-    }
-    for (const [id] of this.byEvent) {
-      if (this.byEvent.size < 50_000) break;
-      this.byEvent.delete(id);
     }
   }
 }

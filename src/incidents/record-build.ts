@@ -297,5 +297,14 @@ function timeline(input: RecordInputs, record: IncidentRecord, lure: AccountEven
     if (a.account) extra.account = a.account;
     out.push(entry(id, now, 'action', `action:${a.kind}:${a.dryRun ? 'dry-run' : a.status}`, at, `${a.en}${status}`, `${a.ja}${statusJa}`, extra));
   }
-  return sortTimeline(out);
+  // the letter names each kind of automatic finding once, at its first occurrence
+  const sorted = sortTimeline(out);
+  const shown = new Set<string>();
+  for (const e of sorted) {
+    if (!e.inLetter || e.source === 'action') continue;
+    const key = `${e.kind}|${e.account ?? ''}`;
+    if (shown.has(key)) e.inLetter = false;
+    shown.add(key);
+  }
+  return sorted;
 }

@@ -70,3 +70,14 @@ export async function keepReplay(store: Store, scenarioFile: string, sink: Memor
 function eventsOf(incident: Incident, events: AccountEvent[]): AccountEvent[] {
   return events.filter((e) => incident.accounts.includes(e.account));
 }
+
+/** Opens the store at `url`, keeps the replay in it and closes it again; returns the ids of the kept incidents. */
+export async function keepReplayAt(url: string, scenarioFile: string, sink: MemorySink, options: KeepReplayOptions = {}): Promise<string[]> {
+  const { openStore } = await import('../store/index.js');
+  const store = await openStore(url);
+  try {
+    return (await keepReplay(store, scenarioFile, sink, options)).map((r) => r.incidentId);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,7 +1,7 @@
 // The incident record in the store (migration 004): every write is one transaction, so a crash leaves the record as
 // it was before or after a change, never half of one. Tables are reached through Store.tables().
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { stableId } from '../events/event.js';
 import type { IncidentPhase, Severity } from '../model/events.js';
 import type { Store } from '../store/types.js';
@@ -326,8 +326,14 @@ export async function resolveIncidentId(store: Store, given: string): Promise<st
   const d = db(store);
   const exact = await d.selectFrom('incident_records').select('incident_id').where('incident_id', '=', given).executeTakeFirst();
   if (exact) return exact.incident_id;
-  const like = given.replace(/[%_\\]/g, '');
-  const rows = await d.selectFrom('incident_records').select('incident_id').where('incident_id', 'like', `${like}%`).limit(2).execute();
+  const rows = given
+    ? await d
+        .selectFrom('incident_records')
+        .select('incident_id')
+        .where(sql<string>`substr(incident_id, 1, ${given.length})`, '=', given)
+        .limit(2)
+        .execute()
+    : [];
   if (rows.length === 1 && rows[0]) return rows[0].incident_id;
   if (rows.length > 1) throw new RecordError(`${given} names more than one incident; give more of the id`);
   throw new RecordError(`no incident record ${given} in this store (kizuki incident list shows them)`);

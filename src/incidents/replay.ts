@@ -113,7 +113,9 @@ export async function replayScenario(file: string, options: ReplayOptions = {}):
     if (typeof firstSend.data.verdict === 'string') summary.first_malicious_send_verdict = firstSend.data.verdict;
     if (first) summary.detected_after_first_malicious_send_seconds = Math.round((Date.parse(first.openedAt) - Date.parse(firstSend.time)) / 1000);
   }
-  if (first && options.respond !== false && sink instanceof MemorySink) await addContainment(summary, { file, scenario, baseDir, incident: first, sink, events });
+  // a review note (routine-looking behaviour, clean content) is for a person to look at, not to contain
+  const toContain = incidents.find((i) => i.kind !== 'review');
+  if (toContain && options.respond !== false && sink instanceof MemorySink) await addContainment(summary, { file, scenario, baseDir, incident: toContain, sink, events });
   return summary;
 }
 

@@ -3,10 +3,13 @@
 // mail, where re-checking SPF long after delivery means nothing).
 import type { AnalysisError, AuthenticationSummary, AuthOutcome, HeaderField, ReceivedHop } from '../model/analysis.js';
 import type { AuthOptions } from './options.js';
+
+export { DEFAULT_TRUSTED_HOSTS } from './options.js';
 import { registrableDomain } from './url.js';
 
 /** Microsoft 365 writes Authentication-Results without an authserv-id; we file those under this name. */
 export const MICROSOFT_AUTHSERV_ID = 'protection.outlook.com';
+
 
 export function noAuthentication(): AuthenticationSummary {
   return {
@@ -152,19 +155,25 @@ export function isAligned(signingDomain: string | undefined, fromDomain: string)
  * e.g. Proton, write one header per method). Headers below that were not written by the
  * trusted host's hop and may be forged.
  */
-export function summariseTrustedHeaders(headers: HeaderField[], trustedHosts: string[], fromDomain: string): AuthenticationSummary {
-  const trusted = new Set(trustedHosts.map((host) => host.toLowerCase()));
+export function summariseTrustedHeaders(headers: HeaderField[], trustedHosts: readonly string[], fromDomain: string): AuthenticationSummary {
+  const trust = trustMatcher(trustedHosts);
   const summary = noAuthentication();
-  if (trusted.size === 0) return summary;
+  if (!trust) return summary;
 
   let chosenId = '';
   const chosen: AuthResultEntry[] = [];
   for (const header of headers) {
-    if (chosenId && header.key === 'received') break;
+    if (header.key === 'received') {
+      if (chosenId) break;
+      // A hop written by someone else sits above: whatever lies below came through that host, not straight from the
+      // trusted platform, and may be the sender's own forgery.
+      if (!trust.ownHop(header.value)) break;
+      continue;
+    }
     if (header.key !== 'authentication-results') continue;
     const parsed = parseAuthenticationResults(header.value);
     if (!chosenId) {
-      if (!trusted.has(parsed.authservId)) continue;
+      if (!trust.trusts(parsed.authservId)) continue;
       chosenId = parsed.authservId;
     }
     if (parsed.authservId === chosenId) chosen.push(...parsed.entries);
@@ -217,6 +226,41 @@ export function summariseTrustedHeaders(headers: HeaderField[], trustedHosts: st
     }
   }
   return summary;
+}
+
+interface TrustMatcher {
+  /** the authserv-id is one of the trusted hosts (exactly, or under a '*.' entry) */
+  trusts(authservId: string): boolean;
+  /** a Received header written by a trusted host's own platform, or one that names no host at all */
+  ownHop(received: string): boolean;
+}
+
+const MICROSOFT_PLATFORM = ['outlook.com', 'office365.com', 'microsoft.com'];
+
+function trustMatcher(trustedHosts: readonly string[]): TrustMatcher | undefined {
+  const exact = new Set<string>();
+  const suffixes: string[] = [];
+  const platforms = new Set<string>();
+  for (const entry of trustedHosts) {
+    const host = entry.trim().toLowerCase().replace(/\.$/, '');
+    if (!host) continue;
+    const bare = host.startsWith('*.') ? host.slice(2) : host;
+    if (host.startsWith('*.')) suffixes.push(`.${bare}`);
+    else exact.add(host);
+    const platform = registrableDomain(bare) || bare;
+    if (MICROSOFT_PLATFORM.includes(platform)) for (const d of MICROSOFT_PLATFORM) platforms.add(d);
+    else platforms.add(platform);
+  }
+  if (exact.size === 0 && suffixes.length === 0) return undefined;
+  return {
+    trusts: (id) => exact.has(id) || suffixes.some((suffix) => id.endsWith(suffix)),
+    ownHop: (received) => {
+      const by = /\bby\s+([^\s;()]+)/i.exec(received)?.[1]?.toLowerCase().replace(/\.$/, '');
+      // no 'by', an address or an internal id (Gmail's 'by 2002:a05:…'), or a name without a dot: nothing to judge
+      if (!by?.includes('.') || by.includes(':') || /^[\d.]+$/.test(by) || by === 'localhost.localdomain') return true;
+      return platforms.has(registrableDomain(by) || by);
+    },
+  };
 }
 
 export interface VerifyInput {

@@ -1,5 +1,14 @@
 // Options for analysing one message. Every piece of I/O is injected here so tests run offline.
 
+/**
+ * The receiving hosts Kizuki trusts unless told otherwise: Gmail / Google Workspace (mx.google.com) and a Microsoft 365
+ * tenant's protection host (the id-less header filed under protection.outlook.com, or a named *.protection.outlook.com
+ * or *.prod.outlook.com host). An entry '*.example.com' trusts every host under example.com. A trusted header counts
+ * only while every Received header above it was written by that receiving platform (see summariseTrustedHeaders), so a
+ * deployment elsewhere (Dovecot, Postfix) never believes a forged Google or Microsoft header inside a message.
+ */
+export const DEFAULT_TRUSTED_HOSTS: readonly string[] = ['mx.google.com', 'protection.outlook.com', '*.protection.outlook.com', '*.prod.outlook.com'];
+
 export interface AnalysisLimits {
   /** messages larger than this are analysed from their first maxMessageBytes only */
   maxMessageBytes: number;

@@ -3,14 +3,13 @@
 // Secrets are never in the file: an entry names an environment variable or a file, read by readSecret().
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { googleProviderSchema } from './google/config.js';
 import { imapEntrySchema } from './imap/config.js';
+import { localProviderSchema } from './local/config.js';
+import { microsoftProviderSchema } from './microsoft/config.js';
 
-export const providerEntrySchema = z.discriminatedUnion('kind', [
-  imapEntrySchema,
-  // google: googleEntrySchema from './google/config.js' (the cloud work adds this line)
-  // microsoft: microsoftEntrySchema from './microsoft/config.js' (the cloud work adds this line)
-  // local: localEntrySchema from './local/config.js' (the respond work adds this line)
-]);
+// One line per platform.
+export const providerEntrySchema = z.discriminatedUnion('kind', [imapEntrySchema, googleProviderSchema, microsoftProviderSchema, localProviderSchema]);
 
 export type ProviderEntry = z.infer<typeof providerEntrySchema>;
 

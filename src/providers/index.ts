@@ -23,9 +23,26 @@ export async function createProvider(entry: ProviderEntry, deps: ProviderDeps = 
       const { createImapProvider } = await import('./imap/index.js');
       return createImapProvider(entry, deps);
     }
-    // case 'google': the cloud work adds: return (await import('./google/index.js')).createGoogleProvider(entry, deps);
-    // case 'microsoft': the cloud work adds: return (await import('./microsoft/index.js')).createMicrosoftProvider(entry, deps);
-    // case 'local': the respond work adds: return (await import('./local/index.js')).createLocalProvider(entry, deps);
+    case 'google': {
+      const { createGoogleProvider } = await import('./google/index.js');
+      return createGoogleProvider(entry, deps.env ?? process.env, { ...(deps.now ? { clock: deps.now } : {}), ...(deps.log ? { warn: deps.log } : {}) });
+    }
+    case 'microsoft': {
+      const { createMicrosoftProvider } = await import('./microsoft/index.js');
+      return createMicrosoftProvider(entry, deps.env ?? process.env, { ...(deps.now ? { clock: deps.now } : {}), ...(deps.log ? { warn: deps.log } : {}) });
+    }
+    case 'local': {
+      const [{ LocalProvider }, { existsSync }] = await Promise.all([import('./local/index.js'), import('node:fs')]);
+      // a scenario seeds the organisation only when there is no state file to read yet
+      const seed = entry.scenario && !(entry.stateFile && existsSync(entry.stateFile)) ? await (await import('./local/seed.js')).seedFromScenario(entry.scenario) : undefined;
+      return new LocalProvider({
+        name: entry.name,
+        ...(seed ? { org: seed } : {}),
+        ...(entry.stateFile ? { stateFile: entry.stateFile } : {}),
+        callMs: entry.callMs,
+        ...(deps.now ? { now: deps.now } : {}),
+      });
+    }
     default: {
       const kind: string = (entry as { kind: string }).kind;
       throw new Error(`provider kind ${kind} is not known`);

@@ -71,6 +71,11 @@ export class ApiFailure extends Error {
     super(failure.message);
     this.name = 'ApiFailure';
   }
+
+  /** read by the watch loop: false stops the provider (refused credentials, missing permission) instead of retrying */
+  get retryable(): boolean {
+    return this.failure.retryable;
+  }
 }
 
 /** Runs `call` until it succeeds, fails for good, or the attempts are spent; throws ApiFailure. */

@@ -95,8 +95,10 @@ export const STIX_SCHEMA = {
         definition_type: { enum: ['statement', 'tlp'] },
         definition: { type: 'object' },
       },
-      if: { properties: { definition_type: { const: 'tlp' } } },
-      then: { properties: { definition: { type: 'object', required: ['tlp'], properties: { tlp: { enum: ['white', 'green', 'amber', 'red'] } }, additionalProperties: false } } },
+      oneOf: [
+        { properties: { definition_type: { const: 'tlp' }, definition: { type: 'object', required: ['tlp'], properties: { tlp: { enum: ['white', 'green', 'amber', 'red'] } }, additionalProperties: false } } },
+        { properties: { definition_type: { const: 'statement' }, definition: { type: 'object', required: ['statement'], properties: { statement: { type: 'string' } } } } },
+      ],
     },
   },
 } as const;

@@ -79,7 +79,7 @@ export function stixBundle(record: IncidentRecord, options: StixOptions = {}): R
       id: stixId('indicator', record.incidentId, ind.type, ind.value),
       created_by_ref: identity.id,
       created: millis(ind.firstSeen),
-      modified: millis(record.updatedAt > ind.lastSeen ? record.updatedAt : ind.lastSeen),
+      modified: millis([record.updatedAt, ind.lastSeen].sort()[1] ?? ind.lastSeen),
       name: `${ind.type}: ${ind.value}`,
       indicator_types: ['malicious-activity'],
       pattern: stixPattern(ind),

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES } from '../detect/rule-file.js';
 import type { Severity } from '../model/events.js';
@@ -93,13 +93,23 @@ export function readPlaybook(source: string, file: string): ReadResult {
     }
     return { line: 1, column: 1 };
   };
+  // Where a key (not its value) is written: unknown fields are pointed at by name.
+  const keyPosition = (path: ReadonlyArray<PropertyKey>, key: string) => {
+    const parent = doc.getIn(path as unknown[], true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return at(range[0]);
+    }
+    return position([...path, key]);
+  };
   const parsed = playbookSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
       const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-      const name = path.filter((p) => typeof p === 'string').join('.');
-      if (keys.length) for (const key of keys) problem(position([...path, key]), `unknown field "${key}"${name ? ` in ${name}` : ''}`);
+      const name = path.join('.');
+      if (keys.length) for (const key of keys) problem(keyPosition(path, key), `unknown field "${key}"${name ? ` in ${name}` : ''}`);
       else problem(position(path), `${path.length ? `"${path.join('.')}"` : 'the playbook'}: ${issue.message}`);
     }
     return { problems };

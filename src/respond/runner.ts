@@ -105,7 +105,8 @@ export function planSteps(runId: string, playbook: Playbook, context: ResponseCo
 
 function stepRow(runId: string, seq: number, spec: StepSpec, target: string | undefined, at: string, state: StepState, reason?: string): StepRow {
   const row: StepRow = {
-    id: `${runId}-${seq}`,
+    // zero-padded so that ids sort in step order (the action log orders ties in time by id)
+    id: `${runId}-${String(seq).padStart(5, '0')}`,
     runId,
     seq,
     step: spec.id,
@@ -236,7 +237,7 @@ export class ResponseRunner {
   private record(run: RunRow | undefined, step: StepRow, fields: Partial<LoggedAction> & Pick<LoggedAction, 'kind' | 'status' | 'calls' | 'en' | 'ja' | 'startedAt'>): LoggedAction {
     const account = step.spec.for === 'each-account' ? step.target : undefined;
     const record: LoggedAction = {
-      id: `${step.id}#${step.attempts}`,
+      id: `${step.id}#${String(step.attempts).padStart(2, '0')}`,
       runId: step.runId,
       stepId: step.id,
       step: step.step,

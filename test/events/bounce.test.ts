@@ -122,10 +122,11 @@ test('real bounces in ../shared/corpus/bounce: recipients and statuses found, no
   t.diagnostic(JSON.stringify({ ...result, errors: result.errors.length }));
   assert.equal(result.errors.length, 0, 'no file makes the parser throw');
   assert.ok(result.labelledBounces >= 500);
-  // floors a little under what the parser reached when written (519 / 501 / 433 of 536; 19 / 20; 11 / 11)
-  assert.ok(result.detected >= 510, `bounces recognised: ${result.detected}`);
-  assert.ok(result.withRecipient >= 490, `with a recipient: ${result.withRecipient}`);
-  assert.ok(result.withRecipientAndStatus >= 420, `with recipient and status: ${result.withRecipientAndStatus}`);
+  // floors a little under what the parser reached (522 / 522 / 522 of 536, 485 naming a reason; 19 / 20; 11 / 11)
+  assert.ok(result.detected >= 515, `bounces recognised: ${result.detected}`);
+  assert.ok(result.withRecipient >= 515, `with a recipient: ${result.withRecipient}`);
+  assert.ok(result.withRecipientAndStatus / result.labelledBounces >= 0.95, `with recipient and status: ${result.withRecipientAndStatus}`);
+  assert.ok(result.withRecipientAndSpecificStatus >= 480, `with a status naming a reason: ${result.withRecipientAndSpecificStatus}`);
   assert.ok(result.nonBouncesNotCounted >= 18, `auto-replies and feedback reports not counted: ${result.nonBouncesNotCounted}`);
   assert.ok(result.feedbackReportsRecognised >= 10, `feedback reports recognised: ${result.feedbackReportsRecognised}`);
 });

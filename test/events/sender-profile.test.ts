@@ -39,11 +39,21 @@ test('sender profile: clean mail from the usual client is routine; a new client,
   assert.equal(script?.network, 'new');
   assert.equal(script?.routine, false);
   assert.equal(profiles.observe(sent('2025-12-12T04:00:00Z', { ...OUTLOOK }))?.routine, false, 'content not judged: not routine');
+  assert.equal(profiles.observe(sent('2025-12-12T04:30:00Z', { ...OUTLOOK, verdict: 'spam' }))?.routine, true, 'bulk mail from the usual Outlook');
   const lure = profiles.observe(sent('2025-12-12T05:00:00Z', { ...OUTLOOK, verdict: 'suspicious' }));
   assert.equal(lure?.content, 'lure');
   // lures never teach the profile: the attacker's client stays new however often he sends
   for (let i = 0; i < 5; i++) profiles.observe(sent(`2025-12-12T06:0${i}:00Z`, { userAgent: 'Evil Mailer 1', verdict: 'malicious' }));
   assert.equal(profiles.observe(sent('2025-12-12T07:00:00Z', { userAgent: 'Evil Mailer 1', verdict: 'clean' }))?.client, 'new');
+});
+
+test('sender profile: when the events name no client at all, clean mail is routine and spam is not', () => {
+  const profiles = new SenderProfiles(config);
+  for (let d = 1; d <= 10; d++) profiles.observe(sent(`2025-12-${String(d).padStart(2, '0')}T02:00:00Z`, { verdict: 'clean' }));
+  const notice = profiles.observe(sent('2025-12-24T01:00:00Z', { verdict: 'clean', userAgent: 'Microsoft Outlook 16.0' }));
+  assert.equal(notice?.client, 'unknown', 'never named before: not usual, but nothing says it is new either');
+  assert.equal(notice?.routine, true);
+  assert.equal(profiles.observe(sent('2025-12-24T02:00:00Z', { verdict: 'spam' }))?.routine, false);
 });
 
 test('outbound burst: the same Bcc send is a low review note from the usual client, a medium signal from a new one', () => {
@@ -106,4 +116,28 @@ test('bounce flood: bounces of a routine send are a review note, of a lure stron
   const unknown = run({ userAgent: 'PHPMailer 6.8.1', originIp: '203.0.113.145', verdict: 'clean' });
   assert.equal(unknown[0]?.severity, 'high');
   assert.equal(unknown[0]?.strength, 'behaviour');
+});
+
+test('config: takeover.sender is read from kizuki.config.yaml and reaches the detectors', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadConfig } = await import('../../src/config.js');
+  const dir = mkdtempSync(join(tmpdir(), 'kizuki-sender-'));
+  try {
+    writeFileSync(join(dir, 'kizuki.config.yaml'), 'takeover:\n  sender: { usualAfter: 7 }\n');
+    const loaded = loadConfig({ cwd: dir, env: {} });
+    const merged = takeoverConfig({ ...loaded.takeover, orgDomains: ['kuwabara-seiki.co.jp'] });
+    assert.equal(merged.sender.usualAfter, 7);
+    assert.equal(merged.sender.minHistory, 5, 'the rest keeps its default');
+    // ten sends from Outlook make a usual client under the default (3), not when 20 are needed
+    const strict = new SenderProfiles(takeoverConfig({ sender: { usualAfter: 20 } }));
+    history(strict);
+    assert.equal(strict.observe(sent('2025-12-12T02:00:00Z', { ...OUTLOOK, verdict: 'clean' }))?.client, 'unknown');
+    const usual = new SenderProfiles(config);
+    history(usual);
+    assert.equal(usual.observe(sent('2025-12-12T02:00:00Z', { ...OUTLOOK, verdict: 'clean' }))?.client, 'usual');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -35,8 +35,10 @@ test('holiday notice: the genuine Bcc announcement with its bounces opens nothin
     const kinds = signalKinds(summary);
     assert.ok(kinds.includes('signal:takeover.outbound-burst.hidden-recipients'), kinds.join(' '));
     assert.ok(kinds.includes('signal:takeover.bounce-flood'), 'twenty stale addresses bounce within the hour');
+    assert.equal(summary.response, undefined, 'no playbook runs on a review note: nobody is locked out over a holiday notice');
+    assert.equal(summary.actions, undefined);
     const flood = summary.timeline.find((e) => e.kind === 'signal:takeover.bounce-flood');
-    assert.match(flood?.en ?? '', /usual client/);
+    assert.match(flood?.en ?? '', /stale addresses/);
     assert.match(flood?.ja ?? '', /確認のためのメモ/);
   }
 });
@@ -64,6 +66,7 @@ test('Bcc invoice lure without sign-in telemetry: a takeover incident with stron
     const after = summary.detected_after_first_malicious_send_seconds;
     assert.ok(after !== undefined && after <= 300, `${pipeline}: opened ${after} s after the first send`);
     assert.ok(incident.timeline.some((e) => e.kind === 'signal:takeover.outbound-lure'));
+    assert.ok(summary.response, 'the takeover incident is contained by the playbook');
     assert.ok(!signalKinds(summary).some((k) => k.startsWith('signal:takeover.signin.')), 'no sign-in telemetry in this scenario');
   }
 });

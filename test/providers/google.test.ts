@@ -210,6 +210,10 @@ describe('google provider against the fake Google APIs', () => {
     assert.equal(released.status, 'done');
     assert.ok(fake.mailbox(VICTIM).messages[0]?.labelIds.includes('INBOX'));
     assert.equal((await p.act({ kind: 'release-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'r1', dryRun: false })).status, 'nothing-to-do');
+    const flagged = await p.act({ kind: 'flag-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'f1', dryRun: false });
+    assert.equal(flagged.status, 'done');
+    assert.ok(fake.mailbox(VICTIM).messages[0]?.labelIds.includes('STARRED'));
+    assert.equal((await p.act({ kind: 'flag-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'f1', dryRun: false })).status, 'nothing-to-do');
     const deleted = await p.act({ kind: 'delete-message', messageId: 'lure-1@halvorsen-imaging.com', idempotencyKey: 'd1', dryRun: false });
     assert.equal(deleted.status, 'done');
     assert.ok(fake.mailbox(COLLEAGUE).messages.find((m) => m.messageId === 'lure-1@halvorsen-imaging.com')?.labelIds.includes('TRASH'));
@@ -250,6 +254,26 @@ describe('google provider against the fake Google APIs', () => {
     assert.equal(result.retryable, true);
     assert.equal(fake.callsTo('POST', /\/signOut$/).length, 5);
     assert.deepEqual(sleeps, [100, 200, 400, 800]);
+  });
+
+  test('a request that hangs past the timeout is tried again', async () => {
+    fake.fail('POST', /\/signOut$/, 500, { times: 1, delayMs: 1500 });
+    const base = provider();
+    const p = new GoogleProvider(base.config, { credentials: { client_email: 'k@x.iam', private_key: privateKey }, sleep: async (ms) => void sleeps.push(ms), timeoutMs: 300, retry: { baseDelayMs: 100 } });
+    const result = await p.act(request('sign-out'));
+    assert.equal(result.status, 'done', result.en);
+    assert.deepEqual(sleeps, [100]);
+    assert.equal(fake.users.get(VICTIM)?.signOuts, 1);
+  });
+
+  test('refused credentials stop fetchNew with an error the watch loop treats as permanent', async () => {
+    fake.deniedScopes.add('https://www.googleapis.com/auth/admin.directory.user');
+    const p = provider({ reports: [] });
+    await assert.rejects(collect(p.fetchNew(new Map())), (error: Error & { retryable?: boolean }) => {
+      assert.equal(error.retryable, false);
+      assert.match(error.message, /unauthorized_client/);
+      return true;
+    });
   });
 
   test('listUsers follows nextPageToken through every page', async () => {

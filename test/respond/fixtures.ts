@@ -64,3 +64,28 @@ export function simulatedClock(start = '2026-03-01T10:05:00.000Z') {
     },
   };
 }
+
+/** The account-takeover playbook's calls against the fixture organisation, in order. */
+export const EXPECTED_TAKEOVER_CALLS = [
+  `PUT /users/${VICTIM}`,
+  `POST /users/${VICTIM}/signOut`,
+  `GET /users/${VICTIM}/tokens`,
+  `DELETE /users/${VICTIM}/tokens/client-9`,
+  `GET /users/${VICTIM}/asps`,
+  `DELETE /users/${VICTIM}/asps/asp1`,
+  `POST /users/${VICTIM}/verificationCodes/invalidate`,
+  `GET /users/${VICTIM}/settings/autoForwarding`,
+  `PUT /users/${VICTIM}/settings/autoForwarding`,
+  `GET /users/${VICTIM}/settings/filters`,
+  `DELETE /users/${VICTIM}/settings/filters/f-new`,
+  `GET /users/${VICTIM}/settings/delegates`,
+  `DELETE /users/${VICTIM}/settings/delegates/helper@evil.example`,
+  `GET /users/${VICTIM}/settings/sendAs`,
+  `DELETE /users/${VICTIM}/settings/sendAs/ceo@example.jp`,
+  `GET /users/${VICTIM}/messages?rfc822msgid=${encodeURIComponent(LURE_ID)}`,
+  `POST /users/${VICTIM}/messages/m1/quarantine`,
+  `GET /users/${COLLEAGUE}/messages?rfc822msgid=${encodeURIComponent(LURE_ID)}`,
+  `POST /users/${COLLEAGUE}/messages/m2/quarantine`,
+  `GET /users/${ADMIN}/messages?rfc822msgid=${encodeURIComponent(LURE_ID)}`,
+  'POST /messages/send',
+];

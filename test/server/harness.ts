@@ -26,7 +26,7 @@ export interface Harness {
 
 export const PASSWORD = 'correct horse battery staple';
 
-export async function startHarness(options: { storeUrl?: string; webRoot?: string; eventsToken?: string; loginPerMinute?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { storeUrl?: string; webRoot?: string; eventsToken?: string; loginPerMinute?: number; trustProxy?: boolean } = {}): Promise<Harness> {
   const store = await openStore(options.storeUrl ?? ':memory:');
   const accounts = new Accounts(store);
   const app = await buildServer({
@@ -38,6 +38,7 @@ export async function startHarness(options: { storeUrl?: string; webRoot?: strin
     ...(options.eventsToken ? { eventsToken: options.eventsToken } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     loginPerMinute: options.loginPerMinute ?? 1000,
+    trustProxy: options.trustProxy ?? false,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

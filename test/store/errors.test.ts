@@ -128,7 +128,7 @@ describe('SQLite failures', () => {
   it('says the database is full, stores nothing of the failed batch, and keeps working', async () => {
     const file = join(scratch(), 'kizuki.db');
     // a database allowed to grow only a little: the same SQLITE_FULL a full disk gives
-    const store = await openStore(file, { sqlitePragmas: ['max_page_count = 60'] });
+    const store = await openStore(file, { sqlitePragmas: ['max_page_count = 120'] });
     assert.equal((await store.putEvents([event(1), event(2)])).inserted, 2);
     const big = Array.from({ length: 400 }, (_, i) => event(1000 + i, { data: { padding: 'x'.repeat(2000) } }));
     await assert.rejects(

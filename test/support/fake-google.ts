@@ -50,6 +50,7 @@ export interface FakeGoogleActivity {
   id: { time: string; uniqueQualifier: string; applicationName: string; customerId: string };
   actor: { email: string; profileId: string; callerType?: string };
   ipAddress?: string;
+  networkInfo?: { regionCode?: string; ipAsn?: number[] };
   events: Array<{ type?: string; name: string; parameters?: Array<{ name: string; value?: string; boolValue?: boolean; multiValue?: string[]; intValue?: string }> }>;
 }
 
@@ -139,7 +140,7 @@ export class FakeGoogle {
       messages: [],
       history: [],
       oldestHistoryId: 0,
-      labels: ['INBOX', 'SENT', 'TRASH', 'SPAM', 'UNREAD'].map((id) => ({ id, name: id, type: 'system' as const })),
+      labels: ['INBOX', 'SENT', 'TRASH', 'SPAM', 'UNREAD', 'STARRED'].map((id) => ({ id, name: id, type: 'system' as const })),
       autoForwarding: { enabled: false },
       forwardingAddresses: [],
       filters: [],

@@ -31,6 +31,7 @@ export interface FakeGraphMessage {
   raw: Buffer;
   /** change sequence: delta returns messages changed after a token's sequence */
   seq: number;
+  flagStatus: 'notFlagged' | 'flagged' | 'complete';
 }
 
 export interface FakeGraphRule {
@@ -157,6 +158,7 @@ export class FakeMicrosoft {
       receivedDateTime: new Date(time).toISOString().replace('.000Z', 'Z'),
       raw: text,
       seq: ++this.seq,
+      flagStatus: 'notFlagged',
     };
     this.messages.get(user.id)?.push(message);
     return message;
@@ -288,17 +290,17 @@ export class FakeMicrosoft {
     const top = Math.min(Number(query.get('$top') ?? 100), this.pageSize);
     const out: Record<string, unknown> = { '@odata.context': `${this.graphBaseUrl}v1.0/$metadata#${path}`, value: items.slice(skip, skip + top), ...extra };
     if (skip + top < items.length) {
-      const next = new URL(`${this.graphBaseUrl}v1.0${path}`);
-      for (const [k, v] of query) if (k !== '$skiptoken') next.searchParams.set(k, v);
-      next.searchParams.set('$skiptoken', String(skip + top));
-      out['@odata.nextLink'] = next.toString();
+      // Graph writes its links with the $ of system query options unescaped
+      const params = [...query].filter(([k]) => k !== '$skiptoken').map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+      params.push(`$skiptoken=${skip + top}`);
+      out['@odata.nextLink'] = `${this.graphBaseUrl}v1.0${path}?${params.join('&')}`;
       delete out['@odata.deltaLink'];
     }
     return this.json(res, 200, out);
   }
 
   private messageView(m: FakeGraphMessage): Record<string, unknown> {
-    return { id: m.id, internetMessageId: m.internetMessageId, subject: m.subject, receivedDateTime: m.receivedDateTime, parentFolderId: m.folder };
+    return { id: m.id, internetMessageId: m.internetMessageId, subject: m.subject, receivedDateTime: m.receivedDateTime, parentFolderId: m.folder, flag: { flagStatus: m.flagStatus } };
   }
 
   private folderId(user: FakeGraphUser, name: string): string | undefined {
@@ -372,13 +374,17 @@ export class FakeMicrosoft {
       const after = token === null ? 0 : Number(token);
       if (Number.isNaN(after)) return this.graphError(res, 400, 'SyncStateInvalid', 'Invalid sync state.');
       const items = messages.filter((x) => x.folder === folder && x.seq > after).sort((a, b) => a.seq - b.seq).map((x) => this.messageView(x));
-      const deltaQuery = new URLSearchParams();
-      deltaQuery.set('$deltatoken', String(this.seq));
-      const delta = `${this.graphBaseUrl}v1.0/users/${user.id}/mailFolders/${m[1]}/messages/delta?${deltaQuery.toString()}`;
+      const delta = `${this.graphBaseUrl}v1.0/users/${user.id}/mailFolders/${m[1]}/messages/delta?$deltatoken=${this.seq}`;
       const pageQuery = new URLSearchParams(query);
       pageQuery.delete('$deltatoken');
       if (token !== null) pageQuery.set('$deltatoken', token);
       return this.page(res, items, pageQuery, `/users/${user.id}/mailFolders/${m[1]}/messages/delta`, { '@odata.deltaLink': delta });
+    }
+    m = /^\/mailFolders\/([^/]+)\/messages$/.exec(rest);
+    if (m && method === 'GET') {
+      const folder = this.folderId(user, m[1] ?? '');
+      if (!folder) return this.graphError(res, 404, 'ErrorItemNotFound', 'The specified folder could not be found in the store.');
+      return this.page(res, messages.filter((x) => x.folder === folder).map((x) => this.messageView(x)), query, `/users/${user.id}/mailFolders/${m[1]}/messages`);
     }
     if (rest === '/messages' && method === 'GET') {
       const filter = query.get('$filter') ?? '';
@@ -407,6 +413,13 @@ export class FakeMicrosoft {
         return this.json(res, 204);
       }
       if (!m[2] && method === 'GET') return this.json(res, 200, this.messageView(message));
+      if (!m[2] && method === 'PATCH') {
+        const status = (body as { flag?: { flagStatus?: string } })?.flag?.flagStatus;
+        if (status !== undefined && status !== 'flagged' && status !== 'notFlagged' && status !== 'complete') return this.graphError(res, 400, 'ErrorInvalidRequest', 'Invalid flagStatus.');
+        if (status) message.flagStatus = status;
+        message.seq = ++this.seq;
+        return this.json(res, 200, this.messageView(message));
+      }
     }
     if (rest === '/mailFolders') {
       const folders = this.folders.get(user.id) ?? [];

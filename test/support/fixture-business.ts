@@ -56,6 +56,15 @@ const DOC_TEXT = {
   },
 } as const;
 
+const ADDRESS = {
+  ja: ['2-8-14 Kitahama, Chuo-ku', 'Osaka 541-0041, Japan'],
+  de: ['Industriestrasse 27', '70565 Stuttgart, Germany', 'USt-IdNr. DE 281 554 907'],
+  pt: ['Rua Doutor Zuquim 1120', 'Sao Paulo - SP, 02035-021, Brasil', 'CNPJ 12.345.678/0001-90'],
+  en: ['Unit 4, Riverside Business Park', 'Leeds LS10 1QN, United Kingdom', 'VAT GB 312 8841 07'],
+} as const;
+
+const BANK = { ja: 'MUFG Bank, Kitahama branch, ordinary 1234567', de: 'IBAN DE44 6005 0101 0004 2210 77', pt: 'Banco 341 ag. 0451 c/c 10422-7', en: 'Sort code 20-45-77, account 40311822' } as const;
+
 export async function partnerDocument(ctx: Ctx, i: number): Promise<Draft> {
   const { rng } = ctx;
   const partner = PARTNERS[i % PARTNERS.length]!;
@@ -71,14 +80,23 @@ export async function partnerDocument(ctx: Ctx, i: number): Promise<Draft> {
     title: t.title,
     number,
     issued: ctx.at.toISOString().slice(0, 10),
-    seller: [partner.nameEn, `www.${partner.domain}`],
-    buyer: [home.nameEn, `Attn: ${rcpt.en}`],
+    seller: [partner.nameEn, ...ADDRESS[lang], `Tel ${rng.int(100, 999)}-${rng.int(1000, 9999)} · ${addr(sender, partner)} · www.${partner.domain}`, `Contact: ${sender.en}`],
+    buyer: [home.nameEn, `Attn: ${rcpt.en}`, home.lang === 'ja' ? 'Tokyo, Japan' : 'Bristol, United Kingdom'],
     lines: [
       { item: rng.pick(['Precision bearing B-220', 'Label stock 100x50 (roll)', 'Sensor module SM-4', 'Printing: catalogue 32pp', 'Calibration service']), qty: rng.int(1, 40), price: rng.int(12, 900) * (currency === 'JPY' ? 100 : 1) },
       { item: rng.pick(['Shipping and handling', 'Setup fee', 'Spare parts kit']), qty: 1, price: rng.int(10, 90) * (currency === 'JPY' ? 100 : 1) },
     ],
     currency,
-    notes: kind === 'quote' ? ['Valid for 30 days.', 'Delivery: 3 weeks after order.'] : [`Payment by bank transfer within 30 days.`, `Bank details as registered; please quote ${number}.`],
+    notes:
+      kind === 'quote'
+        ? ['Validity: 30 days from the date of issue.', 'Delivery: about 3 weeks after receipt of order, ex works.', 'Prices exclude consumption tax / VAT where applicable.', 'Payment: as per our framework agreement.', 'We look forward to your order.']
+        : [
+            'Payment terms: bank transfer within 30 days of the invoice date.',
+            `Bank: ${BANK[lang]} · Account holder: ${partner.nameEn}`,
+            `Please quote the invoice number ${number} with your payment.`,
+            'Goods remain our property until paid in full.',
+            'Thank you for your business.',
+          ],
     created: ctx.at,
     seed: 7000 + i,
   });
@@ -447,34 +465,55 @@ export function newsletter(ctx: Ctx, i: number): Draft {
 // ---------------------------------------------------------------------------------------------------------------
 // Everyday correspondence
 
-const JA_TOPICS: Array<{ subject: string; body: (from: Person, to: Person) => string[] }> = [
+const JA_TOPICS: Array<{ key: string; subject: string; body: (from: Person, to: Person) => string[] }> = [
   {
+    key: 'meeting',
     subject: 'お打ち合わせ日程のご相談',
     body: (f, t) => [`${family(t)}様`, '', 'いつもお世話になっております。', `先日お話しした新製品の件で、一度お打ち合わせのお時間をいただけますと幸いです。`, '下記の候補日でご都合はいかがでしょうか。', '・12月9日(火) 14:00～15:00', '・12月11日(木) 10:00～11:00', '', 'ご多忙のところ恐縮ですが、ご検討のほどよろしくお願いいたします。', family(f)],
   },
   {
+    key: 'thanks',
     subject: '先日はありがとうございました',
     body: (f, t) => [`${family(t)}様`, '', '先日はご多用のところ、弊社までお越しいただき誠にありがとうございました。', 'いただいたご意見をもとに、仕様を社内で再検討しております。', '改めてご報告させていただきますので、今後ともよろしくお願い申し上げます。', '', family(f)],
   },
   {
+    key: 'delivery-date',
     subject: '納期のご連絡',
     body: (f, t) => [`${family(t)}様`, '', 'お世話になっております。', 'ご注文いただいておりました部品につきまして、12月15日に出荷の予定となりましたのでご連絡いたします。', '出荷後、送り状番号を改めてお知らせいたします。', '何卒よろしくお願いいたします。', '', family(f)],
   },
   {
+    key: 'handover',
     subject: '担当者変更のお知らせ',
     body: (f, t) => [`${family(t)}様`, '', '平素より格別のお引き立てを賜り、厚く御礼申し上げます。', '来月より、貴社の担当を私から後任の者へ引き継ぐこととなりました。', '在任中は大変お世話になりました。後任とともに改めてご挨拶に伺います。', '今後とも変わらぬご愛顧のほど、よろしくお願い申し上げます。', '', family(f)],
   },
   {
+    key: 'payment',
     subject: 'お支払い予定日についてのご確認',
     body: (f, t) => [`${family(t)}様`, '', 'いつもお世話になっております。', '11月分のご請求につきまして、弊社のお支払いは月末締め翌月末払いとなっております。', '12月31日が休業日のため、12月26日にお振込みさせていただく予定です。', 'ご確認のほどよろしくお願いいたします。', '', family(f)],
   },
   {
+    key: 'request',
     subject: '資料送付のお願い',
     body: (f, t) => [`${family(t)}様`, '', 'お世話になっております。', '恐れ入りますが、先日ご説明いただいた製品の仕様書と価格表をお送りいただけますでしょうか。', '社内での検討に使用させていただきます。', 'お手数をおかけしますが、よろしくお願いいたします。', '', family(f)],
   },
   {
+    key: 'ppap',
     subject: 'パスワード付きファイルの送付について（PPAP廃止のお知らせ）',
     body: (f, t) => [`${family(t)}様`, '', 'いつもお世話になっております。', '弊社では来月より、パスワード付き ZIP ファイルのメール送付を廃止いたします。', '今後、ファイルは社内の共有ストレージのリンクでお送りいたします。リンクを開く際にログインは不要です。', 'ご理解とご協力のほど、よろしくお願い申し上げます。', '', family(f)],
+  },
+  {
+    key: 'share',
+    subject: '展示会資料の共有について',
+    body: (f, t) => [
+      `${family(t)}様`,
+      '',
+      'いつもお世話になっております。',
+      '来月の展示会で使用するパネルのデータを、下記の共有フォルダーにアップロードいたしました。',
+      `https://drive.google.com/drive/folders/1${(f.local + t.local).replace(/[^a-z]/g, '').padEnd(32, 'x').slice(0, 32)}?usp=sharing`,
+      'ファイルが大きいため、リンクでの共有とさせていただきました。ご確認のほどよろしくお願いいたします。',
+      '',
+      family(f),
+    ],
   },
 ];
 
@@ -502,7 +541,7 @@ export function businessJa(ctx: Ctx, i: number): Draft {
   const body = jis ? jisTextPart(`${text}\n`) : alt(`${text}\n`, html, boundary(rng, fromOrg.receiver === 'gmail' ? 'google' : 'ms'));
   return {
     kind: inbound ? 'business-ja-partner' : 'business-ja-internal',
-    slug: 'business-ja',
+    slug: `business-ja-${topic.key}`,
     env: {
       headers: [
         ['From', mailbox(from.ja, addr(from, fromOrg), charset)],

@@ -3,7 +3,7 @@
 // accepts — Gmail's mx.google.com or a Microsoft 365 tenant's protection host. Everything is deterministic: the same
 // script run twice writes the same bytes (once the keys exist).
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DKIMSignOptions, dkimSign } from 'mailauth';
 import { CRLF, type HeaderList, type MimePart, renderMessage, rfc5322Date } from './mime-writer.js';
@@ -104,7 +104,8 @@ export async function dkimSigned(message: string, key: SigningKey, signTime: Dat
     algorithm: 'rsa-sha256',
     canonicalization: 'relaxed/relaxed',
   };
-  const result = await dkimSign(message, { ...options, signTime, signatureData: [options] });
+  // the message is a latin1 string of its wire bytes: sign those bytes, not their UTF-8 re-encoding
+  const result = await dkimSign(Buffer.from(message, 'latin1'), { ...options, signTime, signatureData: [options] });
   const errors = (result as { errors?: unknown[] }).errors ?? [];
   if (errors.length) throw new Error(`DKIM signing failed for ${key.domain}: ${JSON.stringify(errors)}`);
   return result.signatures + message;
@@ -260,6 +261,8 @@ export interface FixtureFile {
 
 export async function writeFixtureFolder(dir: string, source: string, files: FixtureFile[]): Promise<void> {
   await mkdir(dir, { recursive: true });
+  // messages of an earlier run that this one no longer writes must not linger
+  for (const name of await readdir(dir)) if (name.endsWith('.eml')) await unlink(join(dir, name));
   const rows = ['path\tlabel\tsource\tdate_utc\ttags'];
   for (const file of files) {
     await writeFile(join(dir, file.name), Buffer.from(file.text, 'latin1'));

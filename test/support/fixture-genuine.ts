@@ -6,8 +6,8 @@ import { chatwork, freeeInvoice, github, sansan, slack, voicemail, yamato, zoom 
 import type { PlanEntry } from './make-fixtures.js';
 
 export const GENUINE_PLAN: PlanEntry[] = [
-  { build: driveShare, count: 14 },
-  { build: sharepointShare, count: 10 },
+  { build: driveShare, count: 16 },
+  { build: sharepointShare, count: 12 },
   { build: googleSecurity, count: 8 },
   { build: microsoftSecurity, count: 5 },
   { build: calendarInvite, count: 6 },
@@ -22,13 +22,13 @@ export const GENUINE_PLAN: PlanEntry[] = [
   { build: freeeInvoice, count: 4 },
   { build: yamato, count: 5 },
   { build: voicemail, count: 3 },
-  { build: partnerDocument, count: 14 },
+  { build: partnerDocument, count: 16 },
   { build: outOfOffice, count: 3 },
   { build: mfpScan, count: 3 },
   { build: formsSurvey, count: 3 },
   { build: securityWarning, count: 2 },
-  { build: newsletter, count: 8 },
-  { build: businessJa, count: 14 },
+  { build: newsletter, count: 10 },
+  { build: businessJa, count: 16 },
   { build: businessEn, count: 6 },
   { build: holidayNotice, count: 2 },
 ];

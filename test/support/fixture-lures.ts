@@ -297,7 +297,30 @@ async function serviceLure(ctx: Ctx, i: number): Promise<Draft> {
   return draft(`service-lure-${['chatwork', 'zoom', 'voicemail', 'scan'][variant]}`, `service-lure-${['chatwork', 'zoom', 'voicemail', 'scan'][variant]}-${ja ? 'ja' : 'en'}`, s, subject, body, ctx);
 }
 
+/** A free-mail account on a platform's own domain linking to pages anyone can publish on that platform. */
+async function platformHostedLure(ctx: Ctx, i: number): Promise<Draft> {
+  const { rng } = ctx;
+  const home = HOME[i % HOME.length]!;
+  const rcpt = rng.pick(home.people);
+  const ja = home.lang === 'ja';
+  const url = [
+    `https://storage.googleapis.com/${rng.token(12, 'abcdefghijklmnopqrstuvwxyz')}/review.html#${addr(rcpt, home)}`,
+    `https://sites.google.com/view/${rng.token(10, 'abcdefghijklmnopqrstuvwxyz')}-docs/home`,
+    `https://docs.google.com/forms/d/e/1FAIpQL${rng.token(50, ID)}/viewform`,
+  ][i % 3]!;
+  const s = sent(ctx, 'freemail', home, rcpt, 0, ja ? '総務部' : 'Accounts Team');
+  s.fromHeader = mailbox(ja ? '総務部' : 'Accounts Team', `${rng.pick(['kanri', 'office.team', 'docs.review'])}${rng.int(100, 999)}@gmail.com`);
+  s.envelope = { ...s.envelope, signer: { domain: 'gmail.com', selector: '20230601' }, mailFrom: s.fromHeader.replace(/^.*<|>$/g, ''), fromDomain: 'gmail.com', outHost: 'mail-sor-f69.google.com', outIp: '209.85.220.69', dmarcPolicy: 'none' };
+  const subject = ja ? '【要確認】共有ドキュメントの確認をお願いします' : 'Action required: review the shared document';
+  const text = ja
+    ? ['お疲れさまです。', '共有ドキュメントを確認してください。閲覧にはメールアドレスとパスワードでのログインが必要です。', `確認する: ${url}`]
+    : ['Hello,', 'Please review the shared document. To view the document, sign in with your email and password.', `Review: ${url}`];
+  const html = page([...text.filter((l) => !l.includes(url)).map((l) => p(esc(l))), button(url, ja ? '確認する' : 'Review')].join('\n'));
+  return draft('platform-hosted-lure', `platform-hosted-lure-${ja ? 'ja' : 'en'}`, s, subject, alt(text.join('\n'), html, boundary(rng)), ctx);
+}
+
 export const LURE_PLAN: PlanEntry[] = [
+  { build: platformHostedLure, count: 3 },
   { build: shareLure, count: 10 },
   { build: esignLure, count: 5 },
   { build: securityLure, count: 6 },

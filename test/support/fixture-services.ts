@@ -32,13 +32,13 @@ export function zoom(ctx: Ctx, i: number): Draft {
     : ja
       ? [`${family(rcpt)} 様`, '', `「${topic}」への登録が承認されました。`, '', `参加 URL: ${link}`, `パスコード: ${rng.int(100000, 999999)}`, '', 'Zoom をご利用いただきありがとうございます。']
       : [`Hi ${firstEn(rcpt)},`, '', `Your registration for "${topic}" was approved.`, '', `Join from a PC, Mac, iPad, iPhone or Android device: ${link}`, `Passcode: ${rng.int(100000, 999999)}`, '', 'Thank you for choosing Zoom.'];
-  const plain = [...lines, '', '+1.888.799.9666', '©2025 Zoom Communications, Inc.', 'Visit zoom.com https://zoom.us', '55 Almaden Blvd, San Jose, CA 95113', ''].join('\n');
+  const plain = [...lines, '', '+1.888.799.9666', '©2025 Zoom Communications, Inc.', 'Visit zoom.com https://www.zoom.com', '55 Almaden Blvd, San Jose, CA 95113', ''].join('\n');
   const html = page(
     [
       `<img src="https://st1.zoom.us/static/6.3.26436/image/new/ZoomLogo.png" alt="Zoom" width="90">`,
       ...lines.map((line) => (line ? p(line.includes(link) ? esc(line.replace(link, '')) + a(link, link) : esc(line)) : '')),
       button(link, recording ? (ja ? '記録を見る' : 'View recording') : ja ? '参加' : 'Join', '#0b5cff'),
-      small(`©2025 Zoom Communications, Inc. · ${a('https://zoom.us', 'zoom.com')} · 55 Almaden Blvd, San Jose, CA 95113`),
+      small(`©2025 Zoom Communications, Inc. · ${a('https://www.zoom.com', 'zoom.com')} · 55 Almaden Blvd, San Jose, CA 95113`),
     ].join('\n'),
   );
   return {

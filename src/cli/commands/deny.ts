@@ -6,7 +6,7 @@ export function decisionCommand(program: Command, decision: 'approve' | 'deny', 
   program
     .command(decision)
     .description(description)
-    .argument('<step>', 'the step id shown by `kizuki actions --pending`, e.g. r1a2b3c4d5e-20')
+    .argument('<step>', 'the step id shown by `kizuki actions --pending`, e.g. r1a2b3c4d5e-00020')
     .option('--note <text>', 'why (kept in the record)')
     .option('--actor <name>', 'who decides (default: KIZUKI_ACTOR or your login name)')
     .option('--config <file>', 'configuration file')

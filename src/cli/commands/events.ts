@@ -144,7 +144,7 @@ export function register(program: Command): void {
           process.stdout.write(
             [
               `${r.files} files: ${r.detected} of ${r.labelledBounces} labelled bounces recognised as failed deliveries`,
-              `  with a recipient ${r.withRecipient}, with recipient and status ${r.withRecipientAndStatus}, with the original Message-ID ${r.withOriginalMessageId}`,
+              `  with a recipient ${r.withRecipient}, with recipient and status ${r.withRecipientAndStatus} (naming a reason, not X.0.0: ${r.withRecipientAndSpecificStatus}; read from the notice's words: ${r.statusFromWords}), with the original Message-ID ${r.withOriginalMessageId}`,
               `  auto-replies and feedback reports not counted as bounces: ${r.nonBouncesNotCounted} of ${r.labelledNonBounces} (feedback reports recognised: ${r.feedbackReportsRecognised})`,
               `  kinds: ${Object.entries(r.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}`,
               `  unreadable: ${r.errors.length}`,

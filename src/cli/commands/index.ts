@@ -18,5 +18,7 @@ export async function commandModules(): Promise<CommandModule[]> {
     await import('./respond.js'),
     await import('./serve.js'),
     await import('./worker.js'),
+    await import('./incident.js'),
+    await import('./report.js'),
   ];
 }

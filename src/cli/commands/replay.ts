@@ -65,12 +65,19 @@ export function register(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML or JSON), e.g. scenarios/2017-shared-you-a-file.yaml')
     .option('--json', 'print one summary object as JSON')
     .option('--lang <lang>', 'language of the printed timeline: en or ja', 'en')
+    .option('--store <url>', 'keep the replayed events, signals and incident record in this store (for kizuki incident and kizuki report)')
     .option('--no-pipeline', "use the verdicts written in the scenario instead of Kizuki's own analysis of its sample messages")
-    .action(async (file: string, options: { json?: boolean; lang: string; pipeline: boolean }) => {
+    .action(async (file: string, options: { json?: boolean; lang: string; pipeline: boolean; store?: string }) => {
       let summary: ReplaySummary;
       try {
         const { replayScenario } = await import('../../incidents/replay.js');
-        summary = await replayScenario(file, { pipeline: options.pipeline ? 'auto' : 'off' });
+        const kept = options.store ? await import('../../incidents/record-replay.js') : undefined;
+        const sink = kept ? new (await import('../../events/sink.js')).MemorySink() : undefined;
+        summary = await replayScenario(file, { pipeline: options.pipeline ? 'auto' : 'off', ...(sink ? { sink } : {}) });
+        if (kept && sink && options.store) {
+          const ids = await kept.keepReplayAt(options.store, file, sink);
+          process.stderr.write(`kept ${ids.length} incident(s) in the store: ${ids.join(', ')}\n`);
+        }
       } catch (error) {
         process.stderr.write(`kizuki replay: ${(error as Error).message}\n`);
         process.exitCode = 1;

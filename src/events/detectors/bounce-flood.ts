@@ -65,8 +65,8 @@ export function bounceFloodDetector(config: TakeoverConfig, profiles: SenderProf
             ...common,
             severity: 'low',
             strength: 'review',
-            en: `${base.en}; they return clean mail sent from the account's usual client and network, probably stale addresses on a mailing list. A note to review, not a takeover alarm.`,
-            ja: `${base.ja}。返送されたのは、いつもの端末・ネットワークから送信された問題のないメールで、宛先リストの古いアドレスが原因と考えられます。乗っ取りの警報ではなく、確認のためのメモです。`,
+            en: `${base.en}; they return mail judged clean, sent from no client or network new to this account: probably stale addresses on a mailing list. A note to review, not a takeover alarm.`,
+            ja: `${base.ja}。返送されたのは、問題なしと判定され、普段と異なる端末・ネットワークからではなく送信されたメールで、宛先リストの古いアドレスが原因と考えられます。乗っ取りの警報ではなく、確認のためのメモです。`,
           }),
         ];
       }

@@ -12,7 +12,7 @@ interface Sent {
   recipients: string[];
   externalDomains: string[];
   newContacts: string[];
-  /** clean content from the usual client and network (see SenderProfiles) */
+  /** the owner's routine: clean content from no new client or network (see SenderProfiles) */
   routine: boolean;
 }
 
@@ -30,8 +30,8 @@ interface State {
 }
 
 const REVIEW_NOTE = {
-  en: " The content was judged clean and it left from the account's usual client and network: a note to review, not a takeover alarm.",
-  ja: '内容は問題なしと判定され、いつもの端末・ネットワークから送信されています。乗っ取りの警報ではなく、確認のためのメモです。',
+  en: ' The content was judged clean and nothing shows a client or network new to this account: a note to review, not a takeover alarm.',
+  ja: '内容は問題なしと判定され、普段と異なる端末・ネットワークからの送信である形跡もありません。乗っ取りの警報ではなく、確認のためのメモです。',
 };
 
 /** Behaviour made only of the owner's routine sends is a low review note; anything else keeps its weight. */
@@ -67,7 +67,7 @@ export function outboundBurstDetector(config: TakeoverConfig, profiles: SenderPr
       const seasoned = state.recipientHistory.historyDays(at) >= cfg.minHistoryDays;
       const newContacts = seasoned ? recipients.filter((r) => !state.contacts.has(r) && r !== event.account) : [];
       for (const r of recipients) state.contacts.add(r);
-      const routine = (profiles.assessment(event.id) ?? profiles.observe(event))?.routine ?? false;
+      const routine = profiles.assessment(event)?.routine ?? false;
       state.window.push(at, { id: event.id, recipients, externalDomains: external, newContacts, routine });
       state.recipientHistory.add(at, recipients.length);
       state.domainHistory.add(at, external.length);

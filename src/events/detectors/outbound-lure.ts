@@ -17,7 +17,7 @@ export function outboundLureDetector(config: TakeoverConfig, profiles: SenderPro
     trackedAccounts: () => quietUntil.size,
     observe(event: AccountEvent): Signal[] {
       if (event.kind !== 'message.sent') return [];
-      const assessment = profiles.assessment(event.id) ?? profiles.observe(event);
+      const assessment = profiles.assessment(event);
       if (assessment?.content !== 'lure') return [];
       const outside = recipientsOf(event).filter((r) => !isInternal(r, config.orgDomains));
       if (outside.length === 0) return [];

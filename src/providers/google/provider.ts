@@ -69,6 +69,7 @@ const CAPABILITIES: Capability[] = [
   'action.quarantine-message',
   'action.release-message',
   'action.delete-message',
+  'action.flag-message',
   'action.send-notice',
 ];
 
@@ -208,8 +209,8 @@ export class GoogleProvider implements Provider {
     try {
       users = await this.listUsers();
     } catch (error) {
-      this.warn(`cannot list users: ${describeFailure(error).message}`);
-      return;
+      // without the user list nothing else can be read: the watch loop retries, or stops when it cannot work
+      throw error instanceof ApiFailure ? error : new ApiFailure(describeFailure(error), 1);
     }
     for (const user of users) {
       if (user.suspended) continue;
@@ -507,6 +508,7 @@ export class GoogleProvider implements Provider {
       case 'quarantine-message':
       case 'release-message':
       case 'delete-message':
+      case 'flag-message':
         return this.messageAction(request, calls);
       case 'send-notice':
         return this.sendNotice(request, calls);
@@ -599,6 +601,17 @@ export class GoogleProvider implements Provider {
           }
           continue;
         }
+        if (request.kind === 'flag-message') {
+          // Gmail's star is IMAP's \Flagged: the copy stays where it is, marked for the user's attention
+          for (const id of ids) {
+            const current = await this.read(calls, { method: 'GET', path: this.gmailPath(mailbox, `/messages/${id}?format=minimal`) }, () => gmail.users.messages.get({ userId: 'me', id, format: 'minimal' }));
+            if ((current.labelIds ?? []).includes('STARRED')) continue;
+            const change = { addLabelIds: ['STARRED'] };
+            await this.write(request, calls, { method: 'POST', path: this.gmailPath(mailbox, `/messages/${id}/modify`), body: change }, () => gmail.users.messages.modify({ userId: 'me', id, requestBody: change }));
+            touched.push({ mailbox, id });
+          }
+          continue;
+        }
         const label = await this.labelId(gmail, mailbox, request, calls, request.kind === 'quarantine-message');
         if (!label) continue;
         for (const id of ids) {
@@ -616,7 +629,7 @@ export class GoogleProvider implements Provider {
         retryable ||= f.retryable;
       }
     }
-    const verb = { 'quarantine-message': ['move to quarantine', '隔離'], 'release-message': ['release from quarantine', '隔離から戻す'], 'delete-message': ['move to trash', 'ゴミ箱へ移動'] }[request.kind as 'quarantine-message'];
+    const verb = { 'quarantine-message': ['move to quarantine', '隔離'], 'release-message': ['release from quarantine', '隔離から戻す'], 'delete-message': ['move to trash', 'ゴミ箱へ移動'], 'flag-message': ['star', 'スター付け'] }[request.kind as 'quarantine-message'];
     const details = { messageId, mailboxesSearched: mailboxes.length, copies: touched, failed, label: this.config.quarantineLabel };
     if (failed.length > 0 && touched.length === 0 && failed.length === mailboxes.length) {
       return { status: 'failed', calls, en: `${verb[0]} failed in every mailbox: ${failed[0]?.error}`, ja: `すべてのメールボックスで「${verb[1]}」に失敗しました。`, error: failed[0]?.error ?? 'failed', retryable, details };

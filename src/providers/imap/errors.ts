@@ -12,6 +12,10 @@ export interface DescribedError {
 export function describeImapError(error: unknown, where: { host: string; port: number; user: string }): DescribedError {
   const err = error as { message?: string; code?: string; authenticationFailed?: boolean; responseText?: string; serverResponseCode?: string };
   const at = `${where.host}:${where.port}`;
+  // RFC 5530: UNAVAILABLE is the server's own trouble (its password database is down), not a wrong password
+  if (err?.serverResponseCode === 'UNAVAILABLE') {
+    return { stage: 'auth', retryable: true, message: `the IMAP server at ${at} could not check the login for ${where.user} just now (${err.responseText || 'temporarily unavailable'})` };
+  }
   if (err?.authenticationFailed || err?.serverResponseCode === 'AUTHENTICATIONFAILED') {
     return { stage: 'auth', retryable: false, message: `the IMAP server at ${at} refused the login for ${where.user}: wrong password or token, or the account is locked (${err.responseText || 'authentication failed'})` };
   }

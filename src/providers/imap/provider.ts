@@ -105,6 +105,7 @@ export class ImapProvider implements Provider {
   #wake: (() => void) | undefined;
   #closed = false;
   #backoff: number;
+  #missingSaid = new Set<string>();
 
   constructor(private readonly options: ImapProviderOptions) {
     this.name = options.name;
@@ -202,8 +203,12 @@ export class ImapProvider implements Provider {
         checks.push({
           name: 'authenticated',
           ok: false,
-          en: `login refused for ${o.user}: wrong password or token, or the account is locked`,
-          ja: `${o.user} のログインが拒否されました。パスワードまたはトークンの誤りか、アカウントのロックです`,
+          ...(described.retryable
+            ? { en: described.message, ja: `サーバーが ${o.user} のログインを今は確認できません。しばらくしてから再試行してください` }
+            : {
+                en: `login refused for ${o.user}: wrong password or token, or the account is locked`,
+                ja: `${o.user} のログインが拒否されました。パスワードまたはトークンの誤りか、アカウントのロックです`,
+              }),
         });
       } else {
         checks.push({ name: 'reachable', ok: false, en: described.message, ja: `IMAP サーバー ${o.host}:${o.port} に接続できません（${described.message}）` });
@@ -259,8 +264,21 @@ export class ImapProvider implements Provider {
   }
 
   async *fetchNew(cursors: ReadonlyMap<string, string>, signal?: AbortSignal): AsyncIterable<FetchedItem> {
+    let present: Set<string>;
+    try {
+      present = new Set((await (await this.#client()).list()).map((box) => box.path));
+    } catch (error) {
+      throw this.#fail(error);
+    }
     for (const folder of this.options.folders) {
       if (signal?.aborted) return;
+      // a folder that is not there (yet) is passed over, said once; `kizuki connect` reports it too
+      if (!present.has(folder.path) && folder.path.toUpperCase() !== 'INBOX') {
+        if (!this.#missingSaid.has(folder.path)) this.options.log?.(`${this.name}: folder ${folder.path} does not exist on the server; it is skipped until it does`);
+        this.#missingSaid.add(folder.path);
+        continue;
+      }
+      this.#missingSaid.delete(folder.path);
       yield* this.#fetchFolder(folder, cursors.get(`mail:${folder.path}`), signal);
     }
   }

@@ -40,7 +40,8 @@ const CAPABILITIES: ReadonlySet<Capability> = new Set<Capability>([
   'mail.fetch',
   'mail.fetch-by-id',
   'mail.watch',
-  ...ACTION_KINDS.map((k) => `action.${k}` as const),
+  // flag-message is an IMAP keyword action the local organisation has no place for
+  ...ACTION_KINDS.filter((k) => k !== 'flag-message').map((k) => `action.${k}` as const),
 ]);
 
 type Outcome = Omit<ActionResult, 'calls'>;

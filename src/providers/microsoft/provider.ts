@@ -57,6 +57,7 @@ const CAPABILITIES: Capability[] = [
   'action.quarantine-message',
   'action.release-message',
   'action.delete-message',
+  'action.flag-message',
   'action.send-notice',
 ];
 
@@ -245,8 +246,8 @@ export class MicrosoftProvider implements Provider {
     try {
       users = await this.listUsers();
     } catch (error) {
-      this.warn(`cannot list users: ${describeFailure(error).message}`);
-      return;
+      // without the user list nothing else can be read: the watch loop retries, or stops when it cannot work
+      throw error instanceof ApiFailure ? error : new ApiFailure(describeFailure(error), 1);
     }
     for (const user of users) {
       if (user.suspended) continue;
@@ -372,7 +373,7 @@ export class MicrosoftProvider implements Provider {
 
   private findPath(userId: string, messageId: string): string {
     const wanted = `<${messageId.replace(/^<|>$/g, '')}>`;
-    return `/users/${userId}/messages?$filter=${encodeURIComponent(`internetMessageId eq '${q(wanted)}'`)}&$select=id,parentFolderId,receivedDateTime`;
+    return `/users/${userId}/messages?$filter=${encodeURIComponent(`internetMessageId eq '${q(wanted)}'`)}&$select=id,parentFolderId,receivedDateTime,flag`;
   }
 
   async fetchByMessageId(account: string, messageId: string): Promise<FetchedMessage | undefined> {
@@ -479,6 +480,7 @@ export class MicrosoftProvider implements Provider {
       case 'quarantine-message':
       case 'release-message':
       case 'delete-message':
+      case 'flag-message':
         return this.messageAction(request, calls);
       case 'send-notice':
         return this.sendNotice(request, calls);
@@ -550,12 +552,20 @@ export class MicrosoftProvider implements Provider {
     for (const mailbox of mailboxes) {
       try {
         const id = await this.userId(mailbox);
-        const found = await this.read<{ value?: Array<{ id: string; parentFolderId?: string }> }>(calls, this.findPath(id, messageId));
+        const found = await this.read<{ value?: Array<{ id: string; parentFolderId?: string; flag?: { flagStatus?: string } }> }>(calls, this.findPath(id, messageId));
         const copies = found.value ?? [];
         if (copies.length === 0) continue;
         if (request.kind === 'delete-message') {
           for (const c of copies) {
             await this.write(request, calls, 'DELETE', `/users/${id}/messages/${c.id}`);
+            touched.push({ mailbox, id: c.id });
+          }
+          continue;
+        }
+        if (request.kind === 'flag-message') {
+          for (const c of copies) {
+            if (c.flag?.flagStatus === 'flagged') continue;
+            await this.write(request, calls, 'PATCH', `/users/${id}/messages/${c.id}`, { flag: { flagStatus: 'flagged' } });
             touched.push({ mailbox, id: c.id });
           }
           continue;
@@ -574,7 +584,7 @@ export class MicrosoftProvider implements Provider {
         retryable ||= f.retryable;
       }
     }
-    const verb = { 'quarantine-message': ['move to quarantine', '隔離'], 'release-message': ['release from quarantine', '隔離から戻す'], 'delete-message': ['delete', '削除'] }[request.kind as 'quarantine-message'];
+    const verb = { 'quarantine-message': ['move to quarantine', '隔離'], 'release-message': ['release from quarantine', '隔離から戻す'], 'delete-message': ['delete', '削除'], 'flag-message': ['flag', 'フラグ付け'] }[request.kind as 'quarantine-message'];
     const details = { messageId, mailboxesSearched: mailboxes.length, copies: touched, failed, folder: this.config.quarantineFolder };
     const boxes = new Set(touched.map((t) => t.mailbox)).size;
     const out = this.result(request, calls, touched.length, `${verb[0]} ${touched.length} cop(ies) of <${messageId}> in ${boxes} mailbox(es).${failed.length ? ` ${failed.length} mailbox(es) failed.` : ''}`, `<${messageId}> の ${touched.length} 件を${verb[1]}します(${boxes} メールボックス)。${failed.length ? ` ${failed.length} 件のメールボックスで失敗しました。` : ''}`, details);

@@ -26,6 +26,7 @@ export async function register(app: FastifyInstance, ctx: ServerContext): Promis
         reply.header('www-authenticate', 'Bearer realm="kizuki-events"');
         return reply.code(401).send({ error: 'missing or wrong bearer token' });
       }
+      if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return reply.code(415).send({ error: 'content-type must be application/json' });
       if (!ctx.engine) return reply.code(503).send({ error: 'the takeover engine is not running in this process' });
       const parsed = request.body as unknown;
       const items: unknown[] = Array.isArray(parsed)
