@@ -4,13 +4,14 @@
 //   npm run bench -- --quick              smaller store and event sizes, for a fast look
 //   npm run bench -- --only imap          IMAP read rate, watch --once rate and new-mail latency against Dovecot
 //   npm run bench -- --only peers         Kizuki's CLI beside Rspamd on the same 1,000 files, start-up, memory
+//   npm run bench -- --only providers     Google and Microsoft providers against the local fakes
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
-const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'store', 'imap'];
+const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'providers', 'store', 'imap'];
 const quick = values.quick ?? false;
 const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -66,6 +67,17 @@ if (sections.includes('events')) {
   report.events = r;
   say('\n== takeover detectors ==');
   say(`${r.events} synthetic events over ${r.accounts} accounts: detectors ${r.detectorEventsPerSecond} events/s; whole engine (memory sink) ${r.engineEventsPerSecond} events/s; ${Math.round(r.bytesPerTrackedAccount / 1024)} KiB per tracked account`);
+}
+
+if (sections.includes('providers')) {
+  const { benchProviders } = await import('./providers.js');
+  const r = await benchProviders(quick ? 500 : 2000);
+  report.providers = r;
+  say('\n== cloud providers against the local fakes (official clients, loopback: no network or vendor latency) ==');
+  say(`Gmail history + raw fetch: ${r.messages} messages in ${r.mailboxes} mailboxes, ${Math.round(r.gmail.perSecond)} msg/s (${f1(r.gmail.seconds)} s)`);
+  say(`Graph delta + $value: ${r.messages} messages in ${r.mailboxes} mailboxes, ${Math.round(r.graph.perSecond)} msg/s (${f1(r.graph.seconds)} s)`);
+  say(`Reports activities normalised: ${Math.round(r.reports.perSecond)} per second`);
+  say(`Gmail, one mailbox, ${r.latencyMs} ms added to every answer (${r.gmailLatency.messages} messages): ${f1(r.gmailLatency.sequential)} msg/s one fetch at a time, ${f1(r.gmailLatency.parallel)} msg/s with 8 in flight`);
 }
 
 if (sections.includes('store')) {

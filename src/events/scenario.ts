@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { AccountEvent, AccountEventKind } from '../model/events.js';
 import type { TakeoverConfigInput } from './config.js';
-import { ACCOUNT_EVENT_KINDS, stableId } from './event.js';
+import { ACCOUNT_EVENT_KINDS, fingerprints, stableId } from './event.js';
 import { type MessageJudge, messageData } from './message-event.js';
 import { parseBounce } from './bounce.js';
 import { DAY, MINUTE } from './window.js';
@@ -223,6 +223,30 @@ function expandGenerator(scenario: Scenario, g: Generator, index: number, judged
   return out;
 }
 
+/**
+ * A generated batch is a copy of a message the scenario keeps as a sample: when the batch carries no verdict and a
+ * judged sample sent from the same account has the same subject and a link domain or attachment in common (or the
+ * batch names none), the
+ * batch gets the sample's verdict — as it would have had, judged on its own, in a live deployment.
+ */
+function shareVerdicts(events: AccountEvent[], samples: AccountEvent[]): void {
+  const judged = samples.filter((e) => e.kind === 'message.sent' && typeof e.data.verdict === 'string');
+  if (judged.length === 0) return;
+  const content = (e: AccountEvent) => fingerprints(e).filter((p) => !p.startsWith('subject:'));
+  const subject = (e: AccountEvent) => fingerprints(e).find((p) => p.startsWith('subject:'));
+  for (const event of events) {
+    if (event.kind !== 'message.sent' || event.data.verdict !== undefined) continue;
+    const own = subject(event);
+    const prints = content(event);
+    // a batch described by its subject alone (a notice without links or attachments) matches on the subject
+    const sample = judged.find(
+      (j) => j.account === event.account && own !== undefined && subject(j) === own && (prints.length === 0 || content(j).some((p) => prints.includes(p))),
+    );
+    if (!sample) continue;
+    event.data = { ...event.data, verdict: sample.data.verdict, score: sample.data.score, reasons: sample.data.reasons, verdictFrom: sample.data.eml ?? sample.id };
+  }
+}
+
 export interface ExpandOptions {
   /** folder that `eml` paths are relative to (the repository root) */
   baseDir: string;
@@ -239,6 +263,7 @@ export interface ExpandedScenario {
 export async function expandScenario(scenario: Scenario, options: ExpandOptions): Promise<ExpandedScenario> {
   let judged = false;
   const events: AccountEvent[] = [];
+  const samples: AccountEvent[] = [];
   for (const [i, g] of scenario.generators.entries()) {
     let sample: Record<string, unknown> | undefined;
     if (g.type === 'bcc-batches' && g.eml && options.judge) {
@@ -266,8 +291,11 @@ export async function expandScenario(scenario: Scenario, options: ExpandOptions)
         judged = true;
       }
     }
-    events.push(scenarioEvent(scenario, item.kind, Date.parse(item.time), item.account, data, `event|${i}`, item.tag));
+    const event = scenarioEvent(scenario, item.kind, Date.parse(item.time), item.account, data, `event|${i}`, item.tag);
+    events.push(event);
+    samples.push(event);
   }
+  shareVerdicts(events, samples);
   events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.id < b.id ? -1 : 1));
   return { events, verdictSource: judged ? 'pipeline' : 'scenario' };
 }

@@ -13,6 +13,8 @@ const has = (detectors: readonly string[], prefix: string) => detectors.some((d)
 export function evidenceStrength(signals: readonly Signal[]): EvidenceStrength {
   const detectors = signals.map((s) => s.detector);
   if (has(detectors, 'takeover.campaign.outbound') || has(detectors, 'takeover.campaign.internal')) return 'strong';
+  // the correlator calls any outbound lure strong; locking a person out unattended needs one judged malicious
+  if (signals.some((s) => s.detector === 'takeover.outbound-lure' && s.data?.verdict === 'malicious')) return 'strong';
   if (detectors.some((d) => /returned/.test(d)) || signals.some((s) => s.data?.returnedLure === true)) return 'strong';
   if (signals.some((s) => s.detector.startsWith('takeover.lateral-phishing') && s.data?.verdict === 'malicious')) return 'strong';
   if (has(detectors, 'takeover.signin') && has(detectors, 'takeover.persistence')) return 'strong';
@@ -81,7 +83,8 @@ export function buildContext(incident: Incident, signals: readonly Signal[], eve
       severity: incident.severity,
       accounts: [...incident.accounts],
       detectors,
-      evidence: ownEvidence(incident) ?? evidenceStrength(used),
+      // the stricter of the two: the incident's own word, and what its signals show by the rules above
+      evidence: ownEvidence(incident) === 'behaviour' ? 'behaviour' : evidenceStrength(used),
       openedAt: incident.openedAt,
       firstEvidenceAt: incident.firstEvidenceAt,
       windowStart: incident.firstEvidenceAt,

@@ -8,6 +8,8 @@ import type { FetchedItem, FetchedMessage, Provider } from '../providers/types.j
 
 export interface WatchHandlers {
   message(provider: Provider, message: FetchedMessage): Promise<void>;
+  /** several messages at once (all or nothing); when absent, messages are handled one at a time */
+  messages?(provider: Provider, messages: FetchedMessage[]): Promise<void>;
   events(provider: Provider, events: AccountEvent[]): Promise<void>;
 }
 
@@ -26,6 +28,8 @@ export interface WatchLoopOptions {
   backoff?: { minMs: number; maxMs: number };
   /** tries of one item before it is given up (logged, cursor moved past it); default 3 */
   maxAttempts?: number;
+  /** messages handed to handlers.messages at once (when it is given); default 16 */
+  batchSize?: number;
 }
 
 export interface ProviderOutcome {
@@ -81,32 +85,78 @@ async function watchOne(provider: Provider, options: WatchLoopOptions): Promise<
   const attempts = new Map<string, number>();
   let delay = backoff.minMs;
 
+  /** One item, with up to maxAttempts tries before it is given up; its cursor is saved afterwards. */
+  const handleOne = async (item: FetchedItem, cursors: Map<string, string>) => {
+    try {
+      if (item.type === 'message') await options.handlers.message(provider, item.message);
+      else if (item.type === 'events' && item.events.length) await options.handlers.events(provider, item.events);
+    } catch (error) {
+      const key = itemKey(item);
+      const tries = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, tries);
+      if (tries < maxAttempts) throw error;
+      attempts.delete(key);
+      outcome.givenUp++;
+      const what = item.type === 'message' ? `message ${item.message.location ?? ''} ${item.message.providerId}` : 'events';
+      log(`${provider.name}: gave up on ${what} after ${tries} tries: ${(error as Error).message}`);
+    }
+    if (item.type === 'message') outcome.messages++;
+    else if (item.type === 'events') outcome.eventBatches++;
+    if (item.cursor) {
+      await options.cursors.save(provider.name, item.cursor.scope, item.cursor.value);
+      cursors.set(item.cursor.scope, item.cursor.value);
+    }
+    attempts.delete(itemKey(item));
+  };
+
+  const batchSize = options.handlers.messages ? Math.max(1, options.batchSize ?? 16) : 1;
+
+  /** Messages in hand, handled together; if the batch fails, one by one, so a bad message is found and given up alone. */
+  const flush = async (pending: Array<FetchedItem & { type: 'message' }>, cursors: Map<string, string>) => {
+    if (pending.length === 0) return;
+    const batch = pending.splice(0);
+    const handleBatch = options.handlers.messages;
+    if (batch.length === 1 || !handleBatch) {
+      for (const item of batch) await handleOne(item, cursors);
+      return;
+    }
+    try {
+      await handleBatch(
+        provider,
+        batch.map((item) => item.message),
+      );
+    } catch (error) {
+      log(`${provider.name}: a batch of ${batch.length} messages failed (${(error as Error).message}); taking them one by one`);
+      for (const item of batch) await handleOne(item, cursors);
+      return;
+    }
+    outcome.messages += batch.length;
+    const last = new Map<string, string>();
+    for (const item of batch) {
+      attempts.delete(itemKey(item));
+      if (item.cursor) last.set(item.cursor.scope, item.cursor.value);
+    }
+    for (const [scope, value] of last) {
+      await options.cursors.save(provider.name, scope, value);
+      cursors.set(scope, value);
+    }
+  };
+
   const pass = async () => {
     const cursors = new Map(await options.cursors.load(provider.name));
+    const pending: Array<FetchedItem & { type: 'message' }> = [];
     for await (const item of provider.fetchNew(cursors, signal)) {
-      try {
-        if (item.type === 'message') await options.handlers.message(provider, item.message);
-        else if (item.type === 'events' && item.events.length) await options.handlers.events(provider, item.events);
-      } catch (error) {
-        const key = itemKey(item);
-        const tries = (attempts.get(key) ?? 0) + 1;
-        attempts.set(key, tries);
-        if (tries < maxAttempts) throw error;
-        attempts.delete(key);
-        outcome.givenUp++;
-        const what = item.type === 'message' ? `message ${item.message.location ?? ''} ${item.message.providerId}` : 'events';
-        log(`${provider.name}: gave up on ${what} after ${tries} tries: ${(error as Error).message}`);
+      if (item.type === 'message') {
+        pending.push(item);
+        if (pending.length >= batchSize) await flush(pending, cursors);
+      } else {
+        await flush(pending, cursors);
+        await handleOne(item, cursors);
       }
-      if (item.type === 'message') outcome.messages++;
-      else if (item.type === 'events') outcome.eventBatches++;
-      if (item.cursor) {
-        await options.cursors.save(provider.name, item.cursor.scope, item.cursor.value);
-        cursors.set(item.cursor.scope, item.cursor.value);
-      }
-      attempts.delete(itemKey(item));
-      // stop after the item in hand, with its cursor saved
-      if (signal.aborted) return;
+      // stop after the messages in hand, with their cursors saved
+      if (signal.aborted) break;
     }
+    await flush(pending, cursors);
   };
 
   let failedPasses = 0;

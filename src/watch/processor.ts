@@ -12,7 +12,7 @@ import type { AnalysisPool } from '../scan/pool.js';
 import { judgedRowFrom } from '../scan/persist.js';
 import type { ScanRecord } from '../scan/record.js';
 import type { SourceItem } from '../scan/sources.js';
-import { keepRawMessage, type Store } from '../store/index.js';
+import { type JudgedMessage, keepRawMessage, type Store } from '../store/index.js';
 
 export interface EventIntake {
   ingest(events: readonly AccountEvent[]): Promise<{ accepted: number; duplicates: number; signals: Signal[]; incidents: Incident[] }>;
@@ -43,8 +43,21 @@ export function sourcePathOf(provider: string, message: FetchedMessage): string 
   return `${provider}/${message.location ?? message.folder}/${message.providerId}`;
 }
 
+export interface ProcessedBatch {
+  /** one per message, in the order given */
+  messages: ProcessedMessage[];
+  /** what the takeover engine found in the batch's events */
+  signals: Signal[];
+  incidents: Incident[];
+}
+
 export interface MessageProcessor {
   message(provider: string, message: FetchedMessage): Promise<ProcessedMessage>;
+  /**
+   * Several messages at once: analysed side by side, their events given to the engine together and their records
+   * stored in one transaction. All or nothing: if it throws, none of the batch is marked done.
+   */
+  messages(provider: string, messages: readonly FetchedMessage[]): Promise<ProcessedBatch>;
   events(events: readonly AccountEvent[]): Promise<{ signals: Signal[]; incidents: Incident[] }>;
 }
 
@@ -57,60 +70,84 @@ export function createProcessor(deps: ProcessorDeps): MessageProcessor {
     return next;
   };
 
-  const processMessage = async (provider: string, message: FetchedMessage): Promise<ProcessedMessage> => {
-    const sha256 = createHash('sha256').update(message.raw).digest('hex');
-    const path = sourcePathOf(provider, message);
-    const folderPrefix = `${provider}/${message.location ?? message.folder}/`;
-    const known = await deps.store.getJudgedMessage(sha256);
-    if (known?.source.path.startsWith(folderPrefix)) {
-      return { record: { ...emptyRecordFor(known.source.path), sha256 }, repeated: true, signals: [], incidents: [] };
+  const processBatch = async (provider: string, messages: readonly FetchedMessage[]): Promise<ProcessedBatch> => {
+    const results: Array<ProcessedMessage | undefined> = new Array(messages.length);
+    const fresh: Array<{ index: number; message: FetchedMessage; sha256: string; path: string }> = [];
+    for (const [index, message] of messages.entries()) {
+      const sha256 = createHash('sha256').update(message.raw).digest('hex');
+      const path = sourcePathOf(provider, message);
+      const folderPrefix = `${provider}/${message.location ?? message.folder}/`;
+      const known = await deps.store.getJudgedMessage(sha256);
+      // judged from this folder before (read again after a UIDVALIDITY change, or twice in one batch): nothing to redo
+      if (known?.source.path.startsWith(folderPrefix) || fresh.some((f) => f.sha256 === sha256 && f.path.startsWith(folderPrefix))) {
+        results[index] = { record: { ...emptyRecordFor(known?.source.path ?? path), sha256 }, repeated: true, signals: [], incidents: [] };
+      } else fresh.push({ index, message, sha256, path });
     }
 
-    const item: SourceItem = { ref: { path }, raw: message.raw };
-    let output: ScanOutput | undefined;
-    for await (const o of scanMessages(single(item), { pool: deps.pool, judge: deps.judge, history: deps.history })) output = o;
-    if (!output) throw new Error(`the pipeline gave no record for ${path}`);
+    // analysed side by side in the worker pool, judged in order (sender history grows in a fixed order)
+    const outputs: ScanOutput[] = [];
+    const items = fresh.map((f): SourceItem => ({ ref: { path: f.path }, raw: f.message.raw }));
+    for await (const o of scanMessages(list(items), { pool: deps.pool, judge: deps.judge, history: deps.history })) outputs.push(o);
+    if (outputs.length !== fresh.length) throw new Error(`the pipeline gave ${outputs.length} records for ${fresh.length} messages`);
 
+    const events: AccountEvent[] = [];
+    for (const [i, f] of fresh.entries()) {
+      const output = outputs[i] as ScanOutput;
+      const analysed = output.analysis && output.verdict ? { analysis: output.analysis, verdict: output.verdict } : undefined;
+      try {
+        events.push(
+          await messageEvent(
+            {
+              raw: f.message.raw,
+              account: f.message.account,
+              folder: f.message.folder === 'sent' ? 'sent' : 'inbox',
+              source: `provider:${provider}`,
+              fallbackTime: f.message.time ?? deps.now().toISOString(),
+              // the content, not the UID: the same message read again under a new UIDVALIDITY gets the same event id
+              position: f.sha256,
+            },
+            analysed ? async () => analysed : undefined,
+          ),
+        );
+      } catch (error) {
+        deps.log?.(`${f.path}: no event for this message (${(error as Error).message})`);
+      }
+    }
     let signals: Signal[] = [];
     let incidents: Incident[] = [];
-    const analysed = output.analysis && output.verdict ? { analysis: output.analysis, verdict: output.verdict } : undefined;
-    let event: AccountEvent | undefined;
-    try {
-      event = await messageEvent(
-        {
-          raw: message.raw,
-          account: message.account,
-          folder: message.folder === 'sent' ? 'sent' : 'inbox',
-          source: `provider:${provider}`,
-          fallbackTime: message.time ?? deps.now().toISOString(),
-          // the content, not the UID: the same message read again under a new UIDVALIDITY gets the same event id
-          position: sha256,
-        },
-        analysed ? async () => analysed : undefined,
-      );
-    } catch (error) {
-      deps.log?.(`${path}: no event for this message (${(error as Error).message})`);
-    }
-    if (event) {
-      const result = await deps.engine.ingest([event]);
+    if (events.length) {
+      const result = await deps.engine.ingest(events);
       signals = result.signals;
       incidents = result.incidents;
     }
 
-    const row = judgedRowFrom(output, deps.now());
-    if (row) {
-      // the mailbox may delete or move the message: keep the bytes Kizuki judged (subject to retention)
-      row.rawPath = (await keepRawMessage(deps.store.rawDir, message.raw)).path;
+    const rows: JudgedMessage[] = [];
+    for (const [i, f] of fresh.entries()) {
+      const output = outputs[i] as ScanOutput;
+      const row = judgedRowFrom(output, deps.now());
+      if (row) {
+        // the mailbox may delete or move the message: keep the bytes Kizuki judged (subject to retention)
+        row.rawPath = (await keepRawMessage(deps.store.rawDir, f.message.raw)).path;
+        rows.push(row);
+      }
+      results[f.index] = { record: output.record, repeated: false, signals: [], incidents: [] };
+    }
+    if (rows.length) {
       await deps.store.transaction(async (tx) => {
         if (deps.history.flush) await deps.history.flush(tx);
-        await tx.putJudgedMessages([row]);
+        await tx.putJudgedMessages(rows);
       });
     }
-    return { record: output.record, repeated: false, signals, incidents };
+    return { messages: results as ProcessedMessage[], signals, incidents };
   };
 
   return {
-    message: (provider, message) => serial(() => processMessage(provider, message)),
+    message: (provider, message) =>
+      serial(async () => {
+        const batch = await processBatch(provider, [message]);
+        return { ...(batch.messages[0] as ProcessedMessage), signals: batch.signals, incidents: batch.incidents };
+      }),
+    messages: (provider, messages) => serial(() => processBatch(provider, messages)),
     events: (events) =>
       serial(async () => {
         const result = await deps.engine.ingest(events);
@@ -119,8 +156,8 @@ export function createProcessor(deps: ProcessorDeps): MessageProcessor {
   };
 }
 
-async function* single(item: SourceItem): AsyncGenerator<SourceItem> {
-  yield item;
+async function* list(items: readonly SourceItem[]): AsyncGenerator<SourceItem> {
+  yield* items;
 }
 
 function emptyRecordFor(path: string): ScanRecord {

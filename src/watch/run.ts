@@ -101,6 +101,16 @@ export async function runWatch(config: KizukiConfig, options: WatchRunOptions): 
           options.out.write(`${options.json ? JSON.stringify(processed.record) : tableRow(processed.record, lang)}\n`);
           reportSignals(processed);
         },
+        async messages(provider, messages) {
+          const batch = await processor.messages(provider.name, messages);
+          for (const processed of batch.messages) {
+            options.onMessage?.(provider.name, processed);
+            if (processed.repeated) continue;
+            records.push(processed.record);
+            options.out.write(`${options.json ? JSON.stringify(processed.record) : tableRow(processed.record, lang)}\n`);
+          }
+          reportSignals(batch);
+        },
         async events(_provider, events) {
           reportSignals(await processor.events(events));
         },

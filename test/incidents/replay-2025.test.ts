@@ -84,3 +84,104 @@ test('Bcc invoice lure in small batches: no volume detector fires, the content a
   assert.match(entry?.en ?? '', /not used before/, 'the new client is named');
   assert.match(entry?.ja ?? '', /おとりメール/);
 });
+
+test('a scenario in the 2017 style (batches without a verdict, one judged sample sent later) shares the sample\'s verdict with its copies', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'kizuki-scenario-'));
+  try {
+    const file = path.join(dir, 'style-2017.yaml');
+    writeFileSync(
+      file,
+      [
+        'schema: kizuki.scenario/1',
+        'name: style-2017-lure',
+        'title: { en: batches and one sample, ja: 送信の束と見本 1 通 }',
+        'orgDomains: [kuwabara-seiki.co.jp]',
+        'seed: 7',
+        "reference: { compromisedAt: '2025-12-17T18:14:50Z', noticedAt: '2025-12-17T20:47:50Z', en: test, ja: テスト }",
+        'generators:',
+        '  - type: routine-mail',
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        "    from: '2025-11-10'",
+        "    to: '2025-12-19'",
+        '    perWorkday: [6, 14]',
+        '    contacts: 50',
+        '    hoursUtc: [0, 9]',
+        '  - type: bcc-batches',
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        '    recipientsPerBatch: [8, 14]',
+        '    addressBook: 300',
+        '    staleShare: 0.1',
+        '    bounceDelayMinutes: [1, 9]',
+        '    message: { subject: 【桑原精機】12月分 ご請求書発行のお知らせ, linkDomains: [invoice-portal-jp.com] }',
+        "    times: ['2025-12-17T18:14:50Z', '2025-12-17T18:21:07Z', '2025-12-17T18:29:44Z', '2025-12-17T20:40:00Z']",
+        'events:',
+        '  - kind: message.sent',
+        "    time: '2025-12-17T20:41:00Z'",
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        '    eml: scenarios/messages/invoice-lure-ja.eml',
+        '',
+      ].join('\n'),
+    );
+    const summary = await replayScenario(file, { baseDir: repoRoot, pipeline: 'auto', respond: false });
+    assert.equal(summary.verdict_source, 'pipeline');
+    assert.ok(['malicious', 'suspicious'].includes(summary.first_malicious_send_verdict ?? ''), 'the first batch got the sample\'s verdict');
+    assert.ok((summary.detected_after_first_malicious_send_seconds ?? Infinity) <= 300, `${summary.detected_after_first_malicious_send_seconds} s`);
+    assert.equal(summary.incidents[0]?.evidence, 'strong');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a holiday notice in the 2017 style (batches named by subject only, routine mail naming no client) stays a low review note', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'kizuki-scenario-'));
+  try {
+    const file = path.join(dir, 'notice-2017-style.yaml');
+    writeFileSync(
+      file,
+      [
+        'schema: kizuki.scenario/1',
+        'name: notice-2017-style',
+        'title: { en: a notice described by subject, ja: 件名だけのお知らせ }',
+        'orgDomains: [kuwabara-seiki.co.jp]',
+        'seed: 11',
+        "reference: { compromisedAt: '2025-12-24T01:02:09Z', noticedAt: '2025-12-24T01:02:09Z', en: test, ja: テスト }",
+        'generators:',
+        '  - type: routine-mail',
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        "    from: '2025-11-17'",
+        "    to: '2025-12-27'",
+        '    perWorkday: [6, 14]',
+        '    contacts: 50',
+        '    hoursUtc: [0, 9]',
+        '  - type: bcc-batches',
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        '    tag: first-notice-send',
+        '    recipientsPerBatch: [38, 42]',
+        '    addressBook: 160',
+        '    staleShare: 0.15',
+        '    bounceDelayMinutes: [1, 12]',
+        '    message: { subject: 【桑原精機】年末年始休業のお知らせ, userAgent: Microsoft Outlook 16.0 }',
+        "    times: ['2025-12-24T01:02:09Z', '2025-12-24T01:06:41Z', '2025-12-24T01:11:15Z', '2025-12-24T01:15:58Z']",
+        'events:',
+        '  - kind: message.sent',
+        "    time: '2025-12-24T01:02:09Z'",
+        '    account: m.okada@kuwabara-seiki.co.jp',
+        '    eml: scenarios/messages/holiday-notice-2025.eml',
+        '',
+      ].join('\n'),
+    );
+    const summary = await replayScenario(file, { baseDir: repoRoot, pipeline: 'auto', respond: false });
+    assert.equal(summary.verdict_source, 'pipeline');
+    assert.ok(signalKinds(summary).includes('signal:takeover.outbound-burst.hidden-recipients'), 'the behaviour was seen');
+    for (const incident of summary.incidents) {
+      assert.equal(incident.kind, 'review');
+      assert.equal(incident.severity, 'low');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -100,6 +100,11 @@ function seedGoogle(fake: FakeGoogle, scenario: Scenario, events: AccountEvent[]
     } else if (event.kind === 'password.changed') {
       fake.addActivity('admin', { time: event.time, uniqueQualifier: String(index), actor: { email: ADMIN, profileId: 'admin' }, events: [{ type: 'USER_SETTINGS', name: 'CHANGE_PASSWORD', parameters: [{ name: 'USER_EMAIL', value: event.account }] }] });
       activities++;
+    } else if (event.kind === 'setting.forwarding') {
+      // a forwarding address the user (or whoever holds the password) set in Gmail's settings
+      fake.addActivity('user_accounts', { time: event.time, uniqueQualifier: String(index), actor: { email: event.account, profileId: event.account }, events: [{ type: 'email_forwarding_change', name: 'email_forwarding_change', parameters: [{ name: 'email_forwarding_destination_address', value: String(event.data.target) }] }] });
+      fake.mailbox(event.account).autoForwarding = { enabled: true, emailAddress: String(event.data.target), disposition: 'leaveInInbox' };
+      activities++;
     } else if (event.kind === 'message.sent') {
       const raw = eml ? sample(path.basename(eml)) : tagOf(event)?.includes('malicious-send') ? batchMessage(event) : routineMessage(event, index);
       fake.deliver(event.account, Buffer.from(raw, 'latin1'), { labelIds: ['SENT'], time: event.time });

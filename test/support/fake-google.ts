@@ -89,6 +89,8 @@ export class FakeGoogle {
   /** scopes the administrator has not granted to the service account (token requests for them fail) */
   readonly deniedScopes = new Set<string>();
   pageSize = 2;
+  /** added to every API answer, to stand for the distance to Google (benchmarks) */
+  latencyMs = 0;
   private readonly failures: Failure[] = [];
   private readonly tokens = new Map<string, { sub: string; scopes: string[] }>();
   private publicKey: KeyObject | undefined;
@@ -236,6 +238,7 @@ export class FakeGoogle {
     }
     const call: RecordedCall = { method, path: url.pathname, query, body, status: 0 };
     this.calls.push(call);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
     if (method === 'POST' && url.pathname === '/token') {
       call.status = this.token(res, body as Record<string, string>);

@@ -92,6 +92,8 @@ export class FakeMicrosoft {
   /** Graph permissions the tenant's administrator has consented to (the token's roles) */
   roles = ['User.ReadWrite.All', 'Mail.ReadWrite', 'Mail.Send', 'MailboxSettings.ReadWrite', 'AuditLog.Read.All', 'Directory.Read.All', 'DelegatedPermissionGrant.ReadWrite.All'];
   pageSize = 2;
+  /** added to every Graph answer, to stand for the distance to Microsoft (benchmarks) */
+  latencyMs = 0;
   certificate = '';
   authorityHost = '';
   graphBaseUrl = '';
@@ -252,6 +254,7 @@ export class FakeMicrosoft {
     } catch {
       body = text;
     }
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const method = req.method ?? 'GET';
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const roles = token ? this.tokens.get(token) : undefined;

@@ -87,6 +87,46 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it('hands messages over in batches, and takes a failing batch one by one so only the bad message is given up', async () => {
+      const store = await open();
+      try {
+        const cursors = storeCursors(store);
+        const batches: string[][] = [];
+        const single: string[] = [];
+        const logs: string[] = [];
+        const outcomes = await runWatchLoop({
+          providers: [scripted('p4', 7)],
+          cursors,
+          once: true,
+          batchSize: 3,
+          signal: new AbortController().signal,
+          log: (line) => logs.push(line),
+          sleep: async () => {},
+          handlers: {
+            async messages(_p, messages) {
+              const ids = messages.map((m) => m.providerId);
+              if (ids.includes('7:5')) throw new Error('bad batch');
+              batches.push(ids);
+            },
+            async message(_p, message) {
+              if (message.providerId === '7:5') throw new Error('bad bytes');
+              single.push(message.providerId);
+            },
+            async events() {},
+          },
+        });
+        // 7:5 fails in every batch it is in, and alone three times (the pass is retried from the cursor each time)
+        assert.deepEqual(batches, [['7:1', '7:2', '7:3']]);
+        assert.deepEqual(single, ['7:4', '7:6', '7:7'], 'failed batches were taken one by one');
+        assert.equal(outcomes[0]?.givenUp, 1);
+        assert.equal(outcomes[0]?.messages, 7);
+        assert.ok(logs.some((l) => /gave up on message INBOX 7:5/.test(l)), logs.join('\n'));
+        assert.equal((await cursors.load('p4')).get('mail:INBOX'), '7');
+      } finally {
+        await store.close();
+      }
+    });
+
     it('stops after the item in hand when the signal aborts, with that item\'s cursor saved', async () => {
       const store = await open();
       try {

@@ -2,6 +2,7 @@
 // engine; a restart resumes from the stored cursors; a dropped connection reconnects; a changed UIDVALIDITY repeats
 // nothing; and `kizuki watch --once --json` / `kizuki connect` through the real CLI.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { storeCursors } from '../../src/providers/cursors.js';
 import type { ScanRecord } from '../../src/scan/record.js';
 import { openStore } from '../../src/store/index.js';
 import { runWatch, type WatchRunResult } from '../../src/watch/run.js';
-import { repoRoot, runCli } from '../support/cli.js';
+import { cliPath, repoRoot, runCli } from '../support/cli.js';
 import { startDovecot, type TestDovecot } from '../support/dovecot.js';
 
 const ACCOUNT = 'iwanaga@tsukishiro-vs.co.jp';
@@ -204,6 +205,32 @@ describe('kizuki watch (real Dovecot)', () => {
         const second = await runCli(['watch', '--once', '--json', '--config', configFile], { env });
         assert.equal(second.code, 0, second.stderr);
         assert.equal(second.stdout, '', 'a second --once right after prints nothing new');
+
+        // watching without --once: new mail shows up as a line; SIGTERM ends it cleanly, with that message kept
+        const child = spawn(process.execPath, [cliPath, 'watch', '--json', '--config', configFile], {
+          cwd: repoRoot,
+          env: { ...process.env, KIZUKI_LANG: 'en', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let watched = '';
+        let watchErr = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          watched += chunk.toString('utf8');
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          watchErr += chunk.toString('utf8');
+        });
+        const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+        try {
+          await other.deliver(sample('11-partner-quotation.eml'));
+          await waitFor(() => watched.includes('3d90a6e1c8b7.20170614090531@mail.halvorsen-imaging.com'), 'the new message is printed while watching');
+        } finally {
+          child.kill('SIGTERM');
+        }
+        assert.equal(await exited, 0, watchErr);
+        assert.equal(watched.trim().split('\n').length, 1);
+        const afterStop = await runCli(['watch', '--once', '--json', '--config', configFile], { env });
+        assert.equal(afterStop.stdout, '', 'what was printed before the stop was also stored');
 
         const wrong = { KIZUKI_TEST_IMAP_PASSWORD: 'wrong-password-42' };
         const badConnect = await runCli(['connect', '--config', configFile], { env: wrong });

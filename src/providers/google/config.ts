@@ -6,7 +6,7 @@ export const GOOGLE_REPORT_APPLICATIONS = ['login', 'admin', 'token', 'user_acco
 export const googleProviderSchema = z
   .object({
     kind: z.literal('google'),
-    name: z.string().min(1),
+    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
     /** the administrator the service account acts as for the Directory and Reports APIs */
     adminEmail: z.string().includes('@'),
     /** the service account's JSON key: from a file, or from an environment variable holding the JSON */

@@ -7,6 +7,7 @@ import { admin_directory_v1, admin_reports_v1 } from '@googleapis/admin';
 import { gmail_v1 } from '@googleapis/gmail';
 import { JWT } from 'google-auth-library';
 import type { AccountEvent } from '../../model/events.js';
+import { inOrder } from '../ordered.js';
 import { ApiFailure, DEFAULT_RETRY, describeFailure, realSleep, type RetryOptions, withRetry } from '../retry.js';
 import type {
   ActionRequest,
@@ -45,6 +46,8 @@ export interface GoogleDeps {
   warn?: (message: string) => void;
   /** per-request timeout in milliseconds */
   timeoutMs?: number;
+  /** raw messages fetched at once per mailbox (default 8) */
+  concurrency?: number;
 }
 
 const CAPABILITIES: Capability[] = [
@@ -97,6 +100,7 @@ export class GoogleProvider implements Provider {
   private readonly retry: Omit<RetryOptions, 'sleep'>;
   private readonly warn: (message: string) => void;
   private readonly rootUrl: string | undefined;
+  private readonly concurrency: number;
 
   constructor(
     readonly config: GoogleProviderConfig,
@@ -108,6 +112,7 @@ export class GoogleProvider implements Provider {
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
     this.warn = deps.warn ?? ((message) => process.stderr.write(`kizuki: google ${config.name}: ${message}\n`));
     this.rootUrl = config.rootUrl ? config.rootUrl.replace(/\/?$/, '/') : undefined;
+    this.concurrency = deps.concurrency ?? 8;
   }
 
   capabilities(): ReadonlySet<Capability> {
@@ -296,22 +301,27 @@ export class GoogleProvider implements Provider {
         throw error;
       }
       if (page.historyId) latest = String(page.historyId);
+      // what each new message of the page is, and the cursor saved after it, worked out in order first
+      const plan: Array<{ id: string; skip: boolean; cursor: { scope: string; value: string } }> = [];
       for (const record of page.history ?? []) {
         const added = (record.messagesAdded ?? []).map((m) => m.message).filter((m): m is gmail_v1.Schema$Message => !!m?.id && !done.has(m.id));
         for (const [i, ref] of added.entries()) {
-          if (signal?.aborted) return;
           const id = ref.id as string;
           done.add(id);
           // the last message of a record moves the cursor past the record; earlier ones keep it before it
           const cursor = { scope, value: i === added.length - 1 && record.id ? String(record.id) : last };
-          if ((ref.labelIds ?? []).some((l) => l === 'DRAFT' || l === 'CHAT')) {
-            yield { type: 'cursor', cursor };
-            continue;
-          }
-          const message = await this.getRaw(gmail, address, id, signal);
-          yield message ? { type: 'message', message, cursor } : { type: 'cursor', cursor };
+          plan.push({ id, skip: (ref.labelIds ?? []).some((l) => l === 'DRAFT' || l === 'CHAT'), cursor });
         }
         if (record.id) last = String(record.id);
+      }
+      // then the raw messages are fetched several at a time and handed on oldest first
+      const fetched = inOrder(plan, this.concurrency, async (p): Promise<FetchedItem> => {
+        const message = p.skip ? undefined : await this.getRaw(gmail, address, p.id, signal);
+        return message ? { type: 'message', message, cursor: p.cursor } : { type: 'cursor', cursor: p.cursor };
+      });
+      for await (const item of fetched) {
+        yield item;
+        if (signal?.aborted) return;
       }
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);

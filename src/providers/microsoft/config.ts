@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const microsoftProviderSchema = z
   .object({
     kind: z.literal('microsoft'),
-    name: z.string().min(1),
+    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
     /** the directory (tenant) id or its primary domain */
     tenantId: z.string().min(1),
     /** the application (client) id of the app registration */

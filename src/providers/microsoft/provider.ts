@@ -8,6 +8,7 @@ import { Client, type Context, HTTPMessageHandler, type Middleware, ResponseType
 import { randomBytes } from 'node:crypto';
 import type { Agent } from 'node:https';
 import type { AccountEvent } from '../../model/events.js';
+import { inOrder } from '../ordered.js';
 import { ApiFailure, DEFAULT_RETRY, describeFailure, realSleep, type RetryOptions, withRetry } from '../retry.js';
 import type {
   ActionRequest,
@@ -38,6 +39,8 @@ export interface MicrosoftDeps {
   newPassword?: () => string;
   retry?: Partial<Omit<RetryOptions, 'sleep'>>;
   warn?: (message: string) => void;
+  /** raw messages fetched at once per folder (default 8) */
+  concurrency?: number;
 }
 
 const CAPABILITIES: Capability[] = [
@@ -141,6 +144,7 @@ export class MicrosoftProvider implements Provider {
   private readonly retry: Omit<RetryOptions, 'sleep'>;
   private readonly warn: (message: string) => void;
   private readonly userIds = new Map<string, string>();
+  private readonly concurrency: number;
 
   constructor(
     readonly config: MicrosoftProviderConfig,
@@ -151,6 +155,7 @@ export class MicrosoftProvider implements Provider {
     this.clock = deps.clock ?? (() => new Date());
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
     this.warn = deps.warn ?? ((message) => process.stderr.write(`kizuki: microsoft ${config.name}: ${message}\n`));
+    this.concurrency = deps.concurrency ?? 8;
     this.baseUrl = (config.graphBaseUrl ?? 'https://graph.microsoft.com/').replace(/\/?$/, '/');
     let credential = deps.credential;
     if (!credential) {
@@ -328,13 +333,14 @@ export class MicrosoftProvider implements Provider {
     while (next) {
       const page: { value?: Array<{ id: string; receivedDateTime?: string; '@removed'?: unknown }>; '@odata.nextLink'?: string; '@odata.deltaLink'?: string } = await this.get(next, signal);
       if (!initial) {
-        for (const item of page.value ?? []) {
-          if (signal?.aborted) return;
-          if (item['@removed'] || done.has(item.id)) continue;
-          done.add(item.id);
-          const message = await this.getRaw(id, address, item.id, folder === 'sentitems' ? 'sent' : 'inbox', item.receivedDateTime, signal);
+        const fresh = (page.value ?? []).filter((item) => !item['@removed'] && !done.has(item.id));
+        for (const item of fresh) done.add(item.id);
+        // several raw messages in flight at once, handed on in the page's order
+        const fetched = inOrder(fresh, this.concurrency, (item) => this.getRaw(id, address, item.id, folder === 'sentitems' ? 'sent' : 'inbox', item.receivedDateTime, signal));
+        for await (const message of fetched) {
           // the deltaLink comes only with the last page: a crash in between re-reads this round, never skips it
           if (message) yield { type: 'message', message };
+          if (signal?.aborted) return;
         }
       }
       next = page['@odata.nextLink'] ? this.linkPath(page['@odata.nextLink']) : undefined;
