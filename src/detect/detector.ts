@@ -290,7 +290,11 @@ export function detectorFrom(loaded: LoadedRules): Detector {
       return decide([], [`view: ${(error as Error).message}`]);
     }
     const outcome = evaluateRules(rules, view);
-    return decide(outcome.fired, outcome.errors, { attackPath: view.msg.attackPath, modelPointsWithoutPath: loaded.modelPointsWithoutPath });
+    return decide(outcome.fired, outcome.errors, {
+      attackPath: view.msg.attackPath,
+      modelPointsWithoutPath: loaded.modelPointsWithoutPath,
+      model: view.model,
+    });
   };
   return {
     rules: rules.map((r) => r.info),
