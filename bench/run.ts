@@ -4,6 +4,7 @@
 //   npm run bench -- --quick              smaller store and event sizes, for a fast look
 //   npm run bench -- --only imap          IMAP read rate, watch --once rate and new-mail latency against Dovecot
 //   npm run bench -- --only api           API latency, message list and incident page, 100,000 verdicts, SQLite and PostgreSQL
+//   npm run bench -- --only reports       the incident record of the 2017 replay and its letters (md, html, pdf)
 //   npm run bench -- --only peers         Kizuki's CLI beside Rspamd on the same 1,000 files, start-up, memory
 //   npm run bench -- --only providers     Google and Microsoft providers against the local fakes
 import { loadavg } from 'node:os';
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({
   options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
 });
-const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'providers', 'store', 'imap', 'api'];
+const sections = values.only ? values.only.split(',') : ['peers', 'scan', 'detect', 'events', 'providers', 'store', 'imap', 'api', 'respond', 'reports'];
 const quick = values.quick ?? false;
 const report: Record<string, unknown> = { loadAverageAtStart: loadavg()[0], node: process.version };
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -110,6 +111,28 @@ if (sections.includes('imap')) {
   say('\n== IMAP (a real Dovecot on 127.0.0.1) ==');
   say(`${r.messages} corpus messages (${f1(r.megabytes)} MiB): the provider reads ${Math.round(r.fetch.perSecond)} msg/s; \`watch --once\` (analyse, judge, event, store, cursor; ${r.watchOnce.workers} workers) ${Math.round(r.watchOnce.perSecond)} msg/s`);
   say(`new mail while watching, APPEND to verdict (IDLE): median ${Math.round(r.idleLatencyMs.median)} ms, max ${Math.round(r.idleLatencyMs.max)} ms over ${r.idleLatencyMs.runs} messages`);
+}
+
+if (sections.includes('respond')) {
+  const { benchRespond } = await import('./respond.js');
+  const results = await benchRespond(quick ? 10 : 50);
+  report.respond = results;
+  say('\n== response (20-step playbook against the local provider) ==');
+  for (const r of results) say(`${r.database}: ${r.runs} runs × ${r.stepsPerRun} steps: ${r.stepsPerSecond} steps/s; runner overhead ${r.overheadMsPerStep} ms per step (provider ${r.providerMsPerStep} ms); ${r.cpuMsPerStep} CPU-ms per step in all`);
+}
+
+if (sections.includes('reports')) {
+  const { benchReports } = await import('./reports.js');
+  const r = await benchReports(quick ? 2 : 5);
+  report.reports = r;
+  say('\n== incident record and letters (2017 replay) ==');
+  say(`${r.events} events, ${r.outsideRecipients} outside recipients: build the record ${f1(r.buildRecordMs)} ms CPU; keep the whole replay in SQLite ${f1(r.keepReplaySqliteMs)} ms CPU; STIX bundle (validated) ${f1(r.stixMs)} ms CPU`);
+  for (const kind of ['notice', 'internal', 'regulator']) {
+    for (const lang of ['ja', 'en']) {
+      const k = `${kind}.${lang}`;
+      say(`${k.padEnd(13)} md ${f1(r.renderMs[`${k}.md`] ?? 0)} ms, html ${f1(r.renderMs[`${k}.html`] ?? 0)} ms, pdf ${f1(r.renderMs[`${k}.pdf`] ?? 0)} ms CPU (${Math.round((r.pdfBytes[k] ?? 0) / 1024)} KiB)`);
+    }
+  }
 }
 
 report.peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);

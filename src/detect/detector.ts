@@ -1,6 +1,7 @@
 // Loading the rule pack and judging messages: rules compile once; judge() is synchronous.
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Analysis } from '../model/analysis.js';
@@ -154,7 +155,8 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
       continue;
     }
     for (const file of files) {
-      const source = await readFile(file, 'utf8');
+      // rule files are small: one synchronous read each is far cheaper at start-up than a promise round trip
+      const source = readFileSync(file, 'utf8');
       const read = readRuleFile(source, file);
       problems.push(...read.problems);
       if (!read.rule || !read.map || read.problems.length) continue;
@@ -288,7 +290,11 @@ export function detectorFrom(loaded: LoadedRules): Detector {
       return decide([], [`view: ${(error as Error).message}`]);
     }
     const outcome = evaluateRules(rules, view);
-    return decide(outcome.fired, outcome.errors, { attackPath: view.msg.attackPath, modelPointsWithoutPath: loaded.modelPointsWithoutPath });
+    return decide(outcome.fired, outcome.errors, {
+      attackPath: view.msg.attackPath,
+      modelPointsWithoutPath: loaded.modelPointsWithoutPath,
+      model: view.model,
+    });
   };
   return {
     rules: rules.map((r) => r.info),

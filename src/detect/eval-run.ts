@@ -58,7 +58,7 @@ export async function runEval(folders: string[], options: EvalCliOptions): Promi
         '',
         ...formatFprAtRecall('legitimate mail flagged by P(phishing) alone, word model, by era:', fprAtRecall(words, recalls, (d) => d.era)),
         '',
-        ...formatFprAtRecall('legitimate mail flagged by P(phishing) + P(spam), word model, by era:', fprAtRecall(words, recalls, (d) => d.era, unwanted)),
+        ...formatFprAtRecall('legitimate mail flagged by P(phishing) + P(spam), word model, by era:', fprAtRecall(words, recalls, (d) => d.era, unwanted), 'phishing recall', 'P(unwanted)'),
         '',
         ...formatFprAtRecall('P(phishing), word model, by source:', fprAtRecall(words, recalls, (d) => d.source)),
         '',
@@ -72,6 +72,8 @@ export async function runEval(folders: string[], options: EvalCliOptions): Promi
             (d) => d.era,
             (d) => d.spam ?? 0,
           ),
+          'spam recall',
+          'P(spam)',
         ),
       ];
       console.log(lines.join('\n'));

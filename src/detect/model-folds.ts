@@ -151,9 +151,9 @@ export function fprAtRecall(
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
-export function formatFprAtRecall(title: string, rows: readonly FprAtRecall[]): string[] {
+export function formatFprAtRecall(title: string, rows: readonly FprAtRecall[], caught = 'phishing recall', score = 'P(phishing)'): string[] {
   const groups = rows[0]?.fpr.map((f) => `${f.group} (${f.count})`) ?? [];
-  const lines = [title, `| phishing recall | P(phishing) from | ${groups.join(' | ')} |`, `|---:|---:|${groups.map(() => '---:').join('|')}|`];
+  const lines = [title, `| ${caught} | ${score} from | ${groups.join(' | ')} |`, `|---:|---:|${groups.map(() => '---:').join('|')}|`];
   for (const r of rows) lines.push(`| ${pct(r.recall)} | ${r.threshold.toFixed(4)} | ${r.fpr.map((f) => `${pct(f.rate)} (${f.flagged})`).join(' | ')} |`);
   return lines;
 }

@@ -1,5 +1,5 @@
 // The detection data files under rules/data: brands and their genuine domains, kinds of link hosts.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { foldDiacritics } from './text.js';
@@ -84,14 +84,14 @@ export function parseLinkHosts(source: string, file: string): Pick<ReferenceData
 export async function loadReferenceData(dataDir: string): Promise<ReferenceData> {
   const brandsFile = join(dataDir, 'brands.yaml');
   const hostsFile = join(dataDir, 'link-hosts.yaml');
-  const brands = parseBrands(await readFile(brandsFile, 'utf8'), brandsFile);
-  const hosts = parseLinkHosts(await readFile(hostsFile, 'utf8'), hostsFile);
+  const brands = parseBrands(readFileSync(brandsFile, 'utf8'), brandsFile);
+  const hosts = parseLinkHosts(readFileSync(hostsFile, 'utf8'), hostsFile);
   const brandByDomain = new Map<string, string>();
   for (const brand of brands) for (const domain of brand.domains) brandByDomain.set(domain, brand.id);
   const modelFile = join(dataDir, 'text-model.json');
   let model: TextModel | undefined;
   if (existsSync(modelFile)) {
-    const parsed = JSON.parse(await readFile(modelFile, 'utf8')) as unknown;
+    const parsed = JSON.parse(readFileSync(modelFile, 'utf8')) as unknown;
     if (!isTextModel(parsed)) throw new DataFileError(modelFile, 'not a kizuki.text-model/1 file');
     model = parsed;
   }

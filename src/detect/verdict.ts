@@ -23,6 +23,8 @@ export function isStatisticalRule(ruleId: string): boolean {
 }
 
 export interface DecideOptions {
+  /** the text model's probabilities, recorded on the verdict (view.ts ModelView) */
+  model?: { available: boolean; phishing: number; spam: number };
   /** the message has a concrete attack path; default true (no cap) */
   attackPath?: boolean;
   /** override MODEL_POINTS_WITHOUT_PATH (for measuring the trade-off with `kizuki eval --model-cap`) */
@@ -52,6 +54,10 @@ export function decide(fired: FiredRule[], ruleErrors: string[] = [], options: D
     .sort((a, b) => b.score - a.score || a.ruleId.localeCompare(b.ruleId));
   const verdict: Verdict = { schema: VERDICT_SCHEMA, verdict: label, score: Math.max(0, Math.round(threat)), reasons };
   verdict.spamScore = Math.max(0, Math.round(spam));
+  if (options.model?.available) {
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    verdict.model = { phishing: round(options.model.phishing), spam: round(options.model.spam), attackPath: options.attackPath !== false };
+  }
   if (ruleErrors.length) verdict.ruleErrors = ruleErrors;
   return verdict;
 }

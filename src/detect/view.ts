@@ -422,10 +422,12 @@ export function attackPathOf(view: Pick<DetectionView, 'msg' | 'lure' | 'links' 
     (l) =>
       l.isIp || ((l.shortener || l.freeHost) && !ownPlatform(l)) || l.riskyTld || !!l.lookalikeOf || !!l.brandInHost || l.punycode || l.carriesEmail || l.hasPort,
   );
+  // a PDF whose only links go to the sender's own site (a partner's invoice footer) leads nowhere new
+  const pdfLinksAway = web.some((l) => l.inAttachment && !l.sameAsSender);
   const riskyAttachment = attachments.some(
     (a) =>
       a.executable || a.htmlForm || a.htmlPassword || a.htmlMetaRefresh || a.extensionMismatch || a.qrCount > 0 || a.type === 'html' ||
-      (a.type === 'pdf' && a.pdfLinks > 0),
+      (a.type === 'pdf' && a.pdfLinks > 0 && pdfLinksAway),
   );
   if (riskyLink || riskyAttachment || msg.bodyForm || msg.bodyPassword) return true;
   // a link to a site that is neither the sender's own nor a known platform's: a place the reader is sent that

@@ -64,7 +64,8 @@ export function buildRecord(input: RecordInputs): IncidentRecord {
   // accounts: compromised when any takeover signal names them; targeted when they only received the lure
   const accounts = new Map<string, AffectedAccount>();
   for (const s of signals) {
-    const role = TARGET_ONLY.has(s.detector) ? 'targeted' : 'compromised';
+    // a signal the detectors grade 'review' (routine-looking behaviour) does not make an account compromised
+    const role = TARGET_ONLY.has(s.detector) || s.strength === 'review' ? 'targeted' : 'compromised';
     const old = accounts.get(s.account);
     if (!old) accounts.set(s.account, { account: s.account, role, firstSeen: s.time });
     else if (role === 'compromised') old.role = 'compromised';
@@ -133,8 +134,10 @@ export function buildRecord(input: RecordInputs): IncidentRecord {
     evidence: evidence(events, input),
     tasks: tasks(incident.id, compromised, recipients.size, input.now),
     timeline: [],
+    orgDomains: [...orgDomains],
     updatedAt: input.now,
   };
+  if (incident.evidence) record.evidenceStrength = incident.evidence;
   if (containedAt) record.times.containedAt = containedAt;
   if (incident.closedAt) record.times.closedAt = incident.closedAt;
   if (lureEvent) {
@@ -291,8 +294,9 @@ function timeline(input: RecordInputs, record: IncidentRecord, lure: AccountEven
   for (const a of actions) {
     const done = a.status === 'done' && !a.dryRun;
     const at = a.endedAt ?? a.startedAt;
-    const status = a.dryRun ? ' (dry run: nothing changed)' : a.status === 'done' ? '' : ` (${a.status}${a.error ? `: ${a.error}` : ''})`;
-    const statusJa = a.dryRun ? '(ドライラン:変更なし)' : a.status === 'done' ? '' : `(${a.status}${a.error ? `: ${a.error}` : ''})`;
+    const error = a.error && !a.en.includes(a.error) ? `: ${a.error}` : '';
+    const status = a.dryRun ? ' (dry run: nothing changed)' : a.status === 'done' ? '' : ` (${a.status}${error})`;
+    const statusJa = a.dryRun ? '(ドライラン:変更なし)' : a.status === 'done' ? '' : `(${a.status}${error})`;
     const extra: Partial<RecordTimelineEntry> = { ref: a.id, inLetter: done || a.status === 'failed' };
     if (a.account) extra.account = a.account;
     out.push(entry(id, now, 'action', `action:${a.kind}:${a.dryRun ? 'dry-run' : a.status}`, at, `${a.en}${status}`, `${a.ja}${statusJa}`, extra));

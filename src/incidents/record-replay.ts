@@ -6,20 +6,17 @@ import path from 'node:path';
 import { loadScenario } from '../events/scenario.js';
 import type { MemorySink } from '../events/sink.js';
 import type { AccountEvent, Incident } from '../model/events.js';
-import type { ActionRecord } from '../model/response.js';
+import { type ActionLogReader, respondActions } from './record-actions.js';
 import type { Store } from '../store/types.js';
 import type { IncidentRecord } from './record.js';
 import { buildRecord } from './record-build.js';
 import { saveRecord } from './record-store.js';
 
-/** Reads the action log of one incident (the respond stage's table, once it exists; tests pass their own). */
-export type ActionLogReader = (store: Store, incidentId: string) => Promise<ActionRecord[]>;
-
-export const noActions: ActionLogReader = async () => [];
 
 export interface KeepReplayOptions {
   /** folder the scenario's `eml` paths are relative to; default: the scenario folder's parent */
   baseDir?: string;
+  /** the action log; default: the respond stage's tables in the same store */
   actions?: ActionLogReader;
   /** when the record is written; default: the latest time in the replay (simulated time, so reruns agree) */
   now?: string;
@@ -55,12 +52,16 @@ export async function keepReplay(store: Store, scenarioFile: string, sink: Memor
         incident,
         signals: signals.filter((s) => incident.signalIds.includes(s.id)),
         events: eventsOf(incident, events),
-        actions: await (options.actions ?? noActions)(tx, incident.id),
+        actions: await (options.actions ?? respondActions)(tx, incident.id),
         orgDomains: scenario.orgDomains,
         now,
         evidenceSources: sources,
       });
       await saveRecord(tx, record, bytes);
+      // the correlation's incident follows what the action log says about containment
+      if (record.times.containedAt && !incident.containedAt) {
+        await tx.putIncident({ ...incident, phase: incident.phase === 'detected' ? 'contained' : incident.phase, containedAt: record.times.containedAt });
+      }
       records.push(record);
     }
   });

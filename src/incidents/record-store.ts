@@ -103,7 +103,7 @@ export class RecordError extends Error {
 /** Evidence larger than this is kept by hash and custody only, without its bytes. */
 export const MAX_EVIDENCE_BYTES = 25 * 1024 * 1024;
 
-const BODY_FIELDS = ['title', 'accounts', 'devices', 'outsideRecipients', 'exposedContacts', 'lure'] as const;
+const BODY_FIELDS = ['title', 'accounts', 'devices', 'outsideRecipients', 'exposedContacts', 'lure', 'evidenceStrength', 'orgDomains'] as const;
 
 function db(store: Store): Kysely<RecordTables> {
   return store.tables<RecordTables>().db;
@@ -142,7 +142,8 @@ export async function saveRecord(store: Store, record: IncidentRecord, evidenceB
     await d.insertInto('incident_records').values(row).onConflict((oc) => oc.column('incident_id').doUpdateSet(rest)).execute();
     await mergeIndicators(d, record.incidentId, record.indicators);
     for (const e of record.evidence) await putEvidence(d, record.incidentId, e, evidenceBytes.get(e.sha256));
-    for (const t of record.tasks) await putTask(d, record.incidentId, t);
+    // a task already in the store keeps its status and owner: people change tasks through updateTask
+    for (const t of record.tasks) await putTask(d, record.incidentId, t, false);
     await putTimeline(d, record.incidentId, record.timeline);
   });
 }
@@ -190,7 +191,8 @@ async function putEvidence(d: Kysely<RecordTables>, incidentId: string, e: Evide
   }
   // The chain only grows: steps already written stay, new ones are appended.
   const chain = JSON.parse(old.custody) as Evidence['custody'];
-  const key = (s: Evidence['custody'][number]) => `${s.actor}|${s.at}|${s.action}|${s.source}`;
+  // the same actor collecting the same thing from the same place again adds no step (a rebuilt record does that)
+  const key = (s: Evidence['custody'][number]) => `${s.actor}|${s.action}|${s.source}`;
   const known = new Set(chain.map(key));
   for (const step of e.custody) if (!known.has(key(step))) chain.push(step);
   await d
@@ -201,7 +203,7 @@ async function putEvidence(d: Kysely<RecordTables>, incidentId: string, e: Evide
     .execute();
 }
 
-async function putTask(d: Kysely<RecordTables>, incidentId: string, t: Task): Promise<void> {
+async function putTask(d: Kysely<RecordTables>, incidentId: string, t: Task, replace = true): Promise<void> {
   const row: TaskRow = {
     id: t.id,
     incident_id: incidentId,
@@ -214,7 +216,11 @@ async function putTask(d: Kysely<RecordTables>, incidentId: string, t: Task): Pr
     updated_at: t.updatedAt,
   };
   const { id: _, ...rest } = row;
-  await d.insertInto('incident_tasks').values(row).onConflict((oc) => oc.column('id').doUpdateSet(rest)).execute();
+  await d
+    .insertInto('incident_tasks')
+    .values(row)
+    .onConflict((oc) => (replace ? oc.column('id').doUpdateSet(rest) : oc.column('id').doNothing()))
+    .execute();
 }
 
 async function putTimeline(d: Kysely<RecordTables>, incidentId: string, entries: readonly RecordTimelineEntry[]): Promise<void> {
@@ -278,6 +284,8 @@ function rowToRecord(row: RecordRow, indicators: IndicatorRow[], evidence: Evide
     updatedAt: row.updated_at,
   };
   if (body.lure) record.lure = body.lure;
+  if (body.evidenceStrength) record.evidenceStrength = body.evidenceStrength;
+  if (body.orgDomains) record.orgDomains = body.orgDomains;
   const owner = optional(row.owner);
   if (owner) record.owner = owner;
   const resolution = optional(row.resolution);

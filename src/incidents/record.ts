@@ -1,6 +1,6 @@
 // The incident record: everything a person needs to run, close and report an incident, as plain JSON-safe values.
 // The `Incident` (src/model/events.ts) is what correlation opens; the record adds what response and people add.
-import type { IncidentPhase, Severity } from '../model/events.js';
+import type { IncidentEvidence, IncidentPhase, Severity } from '../model/events.js';
 
 export const RECORD_SCHEMA = 'kizuki.incident-record/1' as const;
 
@@ -117,6 +117,8 @@ export interface IncidentRecord {
   kind: IncidentKind;
   severity: Severity;
   phase: IncidentPhase;
+  /** the correlator's grading: 'strong' when the record holds a lure sent or spread by one of our accounts */
+  evidenceStrength?: IncidentEvidence;
   resolution?: string;
   owner?: string;
   times: RecordTimes;
@@ -134,6 +136,8 @@ export interface IncidentRecord {
   evidence: Evidence[];
   tasks: Task[];
   timeline: RecordTimelineEntry[];
+  /** the organisation's own domains when the record was built (inside vs outside recipients) */
+  orgDomains?: string[];
   updatedAt: string;
 }
 

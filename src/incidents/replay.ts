@@ -5,6 +5,7 @@ import { loadPipelineJudge, type MessageJudge } from '../events/message-event.js
 import { expandScenario, loadScenario } from '../events/scenario.js';
 import { type EventSink, MemorySink } from '../events/sink.js';
 import type { AccountEvent, Incident, TimelineEntry } from '../model/events.js';
+import type { ActionRecord } from '../model/response.js';
 import type { ReplayAction, ReplayContainment } from '../respond/replay.js';
 import { timeToDetectSeconds } from './timeline.js';
 
@@ -69,6 +70,8 @@ export interface ReplayOptions {
   batchSize?: number;
   /** run the account-takeover playbook through the local provider when an incident opens (default true) */
   respond?: boolean;
+  /** receives the playbook's whole action log, for a caller that keeps the record (src/incidents/record-replay.ts) */
+  onActions?: (log: readonly ActionRecord[]) => void;
 }
 
 function tagOf(event: AccountEvent): string | undefined {
@@ -115,14 +118,14 @@ export async function replayScenario(file: string, options: ReplayOptions = {}):
   }
   // a review note (routine-looking behaviour, clean content) is for a person to look at, not to contain
   const toContain = incidents.find((i) => i.kind !== 'review');
-  if (toContain && options.respond !== false && sink instanceof MemorySink) await addContainment(summary, { file, scenario, baseDir, incident: toContain, sink, events });
+  if (toContain && options.respond !== false && sink instanceof MemorySink) await addContainment(summary, { file, scenario, baseDir, incident: toContain, sink, events, ...(options.onActions ? { onActions: options.onActions } : {}) });
   return summary;
 }
 
 /** Runs the response on the first incident (src/respond/replay.ts) and adds what it did to the summary. */
 async function addContainment(
   summary: ReplaySummary,
-  input: { file: string; scenario: Awaited<ReturnType<typeof loadScenario>>; baseDir: string; incident: Incident; sink: MemorySink; events: AccountEvent[] },
+  input: { file: string; scenario: Awaited<ReturnType<typeof loadScenario>>; baseDir: string; incident: Incident; sink: MemorySink; events: AccountEvent[]; onActions?: (log: readonly ActionRecord[]) => void },
 ): Promise<void> {
   const { containInReplay } = await import('../respond/replay.js');
   const response = await containInReplay({
@@ -132,6 +135,7 @@ async function addContainment(
     incident: input.incident,
     signals: [...input.sink.signals.values()],
     events: input.events,
+    ...(input.onActions ? { onLog: input.onActions } : {}),
   });
   if (response.time_to_contain_seconds !== undefined) summary.time_to_contain_seconds = response.time_to_contain_seconds;
   if (response.contained_at) summary.contained_at = response.contained_at;

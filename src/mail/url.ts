@@ -63,7 +63,8 @@ export function visibleTextPointsElsewhere(text: string, link: Pick<Link, 'regis
   const match = DOMAIN_LIKE_RE.exec(text);
   if (!match?.[1]) return false;
   const shown = parseDomain(match[1].toLowerCase());
-  if (!shown.domain || !shown.isIcann) return false;
+  // a registrable domain never holds '_': 'Factory_tour_photos.zip' is a file name, not the .zip top-level domain
+  if (!shown.domain || !shown.isIcann || shown.domain.includes('_')) return false;
   const target = link.registrableDomain || link.host;
   return shown.domain !== target;
 }

@@ -28,6 +28,11 @@ export interface Verdict {
   spamScore?: number;
   /** (detection) rules that could not be evaluated on this message: "rule-id: message" */
   ruleErrors?: string[];
+  /**
+   * (detection) what the text model said, when it spoke: P(phishing) and P(spam), 0..1, rounded to 3 places, and
+   * whether the message had a concrete attack path (without one the model's threat points are capped)
+   */
+  model?: { phishing: number; spam: number; attackPath: boolean };
 }
 
 /** What the sender-history store keeps per sender address. */

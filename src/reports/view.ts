@@ -89,6 +89,8 @@ export interface ReportView {
   indicators: Array<{ type: string; value: string; firstSeen: string; lastSeen: string; tlp: string }>;
   evidence: Array<{ name: string; sha256: string; custody: string }>;
   devices: Array<{ name: string; note: string }>;
+  /** sendings of the lure the record holds after the containment time (containment that did not hold, or a replay) */
+  sendsAfterContainment: number;
   phase: string;
   resolution: string;
   isClosed: boolean;
@@ -103,7 +105,8 @@ function letterEntries(entries: RecordTimelineEntry[]): RecordTimelineEntry[] {
   const seen = new Set<string>();
   const out: RecordTimelineEntry[] = [];
   for (const e of entries) {
-    if (!e.inLetter) continue;
+    // actions have their own section ("what we have done"); the letter's timeline tells what happened
+    if (!e.inLetter || e.source === 'action') continue;
     if (e.source === 'signal' || e.source === 'incident' || e.source === 'event' || e.source === 'verdict') {
       const key = `${e.kind}|${e.account ?? ''}`;
       if (seen.has(key)) continue;
@@ -163,9 +166,11 @@ export function buildView(record: IncidentRecord, lang: ReportLang, options: Rep
     manualInLetter: record.timeline.filter((e) => e.source === 'manual' && e.inLetter).map((e) => line(e, lang, tz)),
     openTasks: record.tasks.filter((x) => x.status === 'open' || x.status === 'in-progress').map(task),
     doneTasks: record.tasks.filter((x) => x.status === 'done').map(task),
-    indicators: record.indicators.map((i) => ({ type: i.type, value: i.value, firstSeen: t(i.firstSeen), lastSeen: t(i.lastSeen), tlp: i.tlp.toUpperCase() })),
+    // a '|' would end a Markdown table cell
+    indicators: record.indicators.map((i) => ({ type: i.type, value: i.value.replace(/\|/g, '\\|'), firstSeen: t(i.firstSeen), lastSeen: t(i.lastSeen), tlp: i.tlp.toUpperCase() })),
     evidence: record.evidence.map((e) => ({ name: e.name, sha256: e.sha256, custody: e.custody.map((c) => `${c.action} by ${c.actor} at ${c.at} from ${c.source}`).join('; ') })),
     devices: record.devices.map((d) => ({ name: d.name, note: d.note ?? '' })),
+    sendsAfterContainment: record.times.containedAt ? record.outsideRecipients.flatMap((r) => r.messages).filter((m, i, all) => m.at > (record.times.containedAt ?? '') && all.findIndex((x) => x.eventId === m.eventId) === i).length : 0,
     phase: record.phase,
     resolution: record.resolution ?? '',
     isClosed: record.phase === 'closed',

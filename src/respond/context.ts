@@ -93,6 +93,7 @@ export function buildContext(incident: Incident, signals: readonly Signal[], eve
     indicators: { senders: [...senders].sort(), domains: [...domains].sort(), urls: [...urls].sort() },
   };
   if (reporter) context.reporter = reporter;
+  if (incident.kind === 'review') context.incident.reviewOnly = true;
   return context;
 }
 

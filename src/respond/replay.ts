@@ -60,6 +60,8 @@ export interface ContainOptions {
   pollSeconds?: number;
   /** simulated time each API call takes; default 1 s */
   callMs?: number;
+  /** receives the whole action log of the run (the incident record keeps it: src/incidents/record-replay.ts) */
+  onLog?: (log: readonly LoggedAction[]) => void;
 }
 
 const seconds = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 1000);
@@ -132,6 +134,7 @@ export async function containInReplay(options: ContainOptions): Promise<ReplayCo
     });
     const run = await runner.start(playbook, context);
     const log = await runner.tables.actions({ runId: run.id });
+    options.onLog?.(log);
     const contained = containedAt(log, context.incident.accounts);
     const reference = options.scenario.reference as Scenario['reference'] & { containedAt?: string; responseEndedAt?: string };
     const out: ReplayContainment = {

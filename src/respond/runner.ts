@@ -89,7 +89,10 @@ export function planSteps(runId: string, playbook: Playbook, context: ResponseCo
       let state: StepState = 'pending';
       let reason: string | undefined;
       try {
-        if (condition && !condition(context, target)) {
+        if (spec.lockout && context.incident.reviewOnly) {
+          state = 'skipped';
+          reason = 'a behaviour-only review note never triggers a step that locks a person out';
+        } else if (condition && !condition(context, target)) {
           state = 'skipped';
           reason = `condition not met: ${spec.when}`;
         }
@@ -348,9 +351,7 @@ export class ResponseRunner {
 
   /** Accounts acted on (for real) in the last hour, from the action log. */
   private async touchedLastHour(): Promise<Set<string>> {
-    const since = new Date(this.clock.now().getTime() - HOUR).toISOString();
-    const actions = await this.tables.actions({ sinceIso: since });
-    return new Set(actions.filter((a) => a.account && !a.dryRun && a.provider && (a.status === 'done' || a.status === 'running')).map((a) => a.account as string));
+    return this.tables.accountsTouchedSince(new Date(this.clock.now().getTime() - HOUR).toISOString());
   }
 
   private async request(step: StepRow, context: ResponseContext, dryRun: boolean): Promise<ActionRequest | { skip: { en: string; ja: string } }> {

@@ -319,6 +319,21 @@ export class ResponseStore {
     return rows.map(toAction);
   }
 
+  /** Accounts a provider really acted on (done or in flight, not dry runs) since this ISO time: the hourly guardrail. */
+  async accountsTouchedSince(sinceIso: string): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('response_actions')
+      .select('account')
+      .distinct()
+      .where('started_at', '>=', sinceIso)
+      .where('account', 'is not', null)
+      .where('provider', 'is not', null)
+      .where('dry_run', '=', 0)
+      .where('status', 'in', ['done', 'running'])
+      .execute();
+    return new Set(rows.map((r) => r.account as string));
+  }
+
   async pauseState(): Promise<PauseState> {
     const row = await this.db.selectFrom('response_control').selectAll().where('key', '=', 'paused').executeTakeFirst();
     if (!row) return { paused: false };

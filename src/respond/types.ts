@@ -87,6 +87,8 @@ export interface ResponseContext {
     firstEvidenceAt: string;
     /** where the incident window starts: remove-* steps remove only what appeared since */
     windowStart: string;
+    /** a behaviour-only review note: never triggers a step that locks a person out, not even with approval */
+    reviewOnly?: boolean;
   };
   messages: ContextMessage[];
   indicators: { senders: string[]; domains: string[]; urls: string[] };

@@ -34,6 +34,8 @@ export interface ScanRecord {
   attachments: number;
   auth: { source: string; spf: string; dkim: string; dmarc: string };
   bounce?: BounceInfo;
+  /** the text model's P(phishing) and P(spam), and whether the message had a concrete attack path */
+  model?: { phishing: number; spam: number; attack_path: boolean };
   analysis_errors: Array<{ stage: string; message: string }>;
   /** why this item has no analysis (unreadable file, time or memory limit) */
   error?: string;
@@ -69,6 +71,7 @@ export function recordFromAnalysis(ref: SourceRef, analysis: Analysis, verdict: 
     analysis_errors: analysis.errors.map((e) => ({ stage: e.stage, message: e.message })),
   };
   if (bounce) record.bounce = bounce;
+  if (verdict.model) record.model = { phishing: verdict.model.phishing, spam: verdict.model.spam, attack_path: verdict.model.attackPath };
   return record;
 }
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { evaluate, formatReport, type JudgedItem } from '../../src/detect/evaluation.js';
 import { loadDetector } from '../../src/detect/index.js';
@@ -77,11 +77,23 @@ describe('detect: the rules and eval commands', () => {
   });
 
   it('kizuki eval judges a labelled folder and prints the tables', async () => {
-    const result = await runCli(['eval', 'phishing=rules/samples', '--no-progress', '--workers', '1', '--json']);
+    const result = await runCli(['eval', 'phishing=rules/samples', '--no-progress', '--workers', '1', '--json', '--top', '200']);
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout) as ReturnType<typeof evaluate>;
     assert.ok(report.total >= 15);
-    assert.ok(report.headline.phishingRecall >= 0.8, String(report.headline.phishingRecall));
+    // the folder also holds the rules' negative samples (genuine notices, a newsletter), the benign history of
+    // sender-history samples and spam samples: every
+    // message not judged a threat must be one of those, and every lure that is only some rule's positive is caught
+    const detector = await loadDetector({ ruleDirs: [], orgDomains: [] });
+    const notLures = new Set<string>();
+    for (const rule of detector.rules) {
+      for (const sample of rule.samples.negative) notLures.add(basename(sample.message));
+      for (const sample of [...rule.samples.positive, ...rule.samples.negative]) for (const earlier of sample.history) notLures.add(basename(earlier));
+      if (rule.attackTypes.some((t) => t.toLowerCase() === 'spam')) for (const sample of rule.samples.positive) notLures.add(basename(sample.message));
+    }
+    const missedLures = report.worstMisses.map((m) => basename(m.path)).filter((name) => !notLures.has(name));
+    assert.deepEqual(missedLures, [], 'every lure sample is judged malicious or suspicious');
+    assert.ok(report.headline.phishingRecall >= 0.5, String(report.headline.phishingRecall));
     const missing = await runCli(['eval']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--labels/);

@@ -93,8 +93,13 @@ describe('detect: what the model alone may add', () => {
     const withRule = decide([...fired, { reason: reason('lure.urgency-pressure', 15), spam: false }], [], { attackPath: false });
     assert.equal(withRule.score, 40, 'a checkable signal plus the capped model');
     assert.equal(withRule.verdict, 'suspicious');
-    const spamOnly = decide([{ reason: reason('model.spam-like', 40), spam: true }], [], { attackPath: false });
+    const spamOnly = decide([{ reason: reason('model.spam-like', 40), spam: true }], [], {
+      attackPath: false,
+      model: { available: true, phishing: 0.01234, spam: 0.98765 },
+    });
     assert.equal(spamOnly.verdict, 'spam', 'spam points are not threat points and are not capped');
+    assert.deepEqual(spamOnly.model, { phishing: 0.012, spam: 0.988, attackPath: false }, 'the verdict carries both probabilities');
+    assert.equal(decide([], [], { model: { available: false, phishing: 0, spam: 0 } }).model, undefined, 'nothing when the model did not speak');
   });
 
   it('sees an attack path in a risky link, a form, or wording that asks with somewhere to act', async () => {

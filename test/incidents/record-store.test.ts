@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { buildRecord } from '../../src/incidents/record-build.js';
 import { keepReplay } from '../../src/incidents/record-replay.js';
+import { refreshRecords } from '../../src/incidents/record-refresh.js';
+import { ResponseStore } from '../../src/respond/store.js';
 import {
   addEvidence,
   addNote,
@@ -138,6 +140,38 @@ function suite(name: string, url: () => Promise<string>): void {
       assert.ok(incident);
       const rebuilt = buildRecord({ incident, signals: [...sink.signals.values()].filter((s) => incident.signalIds.includes(s.id)), events: [...sink.events.values()], orgDomains: ['tsukishiro-vs.co.jp'], now: before.updatedAt });
       assert.equal(rebuilt.outsideRecipients.length, before.outsideRecipients.length);
+    });
+
+    it('a live incident gets its record from the store, with the action log of the respond stage; people\'s changes survive a refresh', async () => {
+      const store = await openStore(await url(), { dataDir: scratchDir('kizuki-record-') });
+      opened.push(store);
+      const sink = await replayed2017();
+      // as the takeover engine leaves them on the store
+      await store.putEvents([...sink.events.values()]);
+      await store.putSignals([...sink.signals.values()]);
+      const incident = [...sink.incidents.values()][0];
+      assert.ok(incident);
+      await store.putIncident(incident);
+      const log = new ResponseStore(store);
+      for (const a of containment2017(incident.id)) await log.putAction(a);
+
+      assert.deepEqual(await refreshRecords(store, { orgDomains: ['tsukishiro-vs.co.jp'], now: '2017-07-12T01:00:00.000Z' }), [incident.id]);
+      const first = await requireRecord(store, incident.id);
+      assert.ok(first.outsideRecipients.length > 100);
+      assert.equal(first.times.containedAt, '2017-07-12T00:34:11.000Z', 'containment from the respond tables');
+      assert.ok(first.timeline.some((e) => e.kind === 'action:force-password-change:failed'));
+
+      const task = first.tasks[0];
+      assert.ok(task);
+      await updateTask(store, task.id, { status: 'done', owner: 'takasaki', now: '2017-07-12T02:00:00Z' });
+      await setPhase(store, incident.id, { phase: 'recovered', at: '2017-07-12T06:00:00Z', now: '2017-07-12T06:00:00Z', author: 'sumiya' });
+      await refreshRecords(store, { orgDomains: [], now: '2017-07-12T07:00:00.000Z' });
+      const again = await requireRecord(store, incident.id);
+      assert.equal(again.phase, 'recovered');
+      assert.equal(again.outsideRecipients.length, first.outsideRecipients.length, "the record's own domains are used, not the caller's");
+      assert.deepEqual(again.tasks.find((t) => t.id === task.id)?.status, 'done');
+      assert.equal(again.timeline.length, first.timeline.length + 1, 'only the phase change was added');
+      assert.equal(again.evidence[0]?.custody.length, 1);
     });
   });
 }

@@ -1,8 +1,10 @@
 // The letters and reports of the 2017 replay, through the CLI as a user runs them, and in-process for HTML and PDF.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PNG } from 'pngjs';
 import type { IncidentRecord } from '../../src/incidents/record.js';
 import { keepReplay } from '../../src/incidents/record-replay.js';
 import { renderReport, ReportError } from '../../src/reports/render.js';
@@ -200,6 +202,30 @@ describe('HTML and PDF of every report, and the action log in the letters', () =
     }
   });
 
+  it('pdftoppm renders every page of the Japanese notice with ink on it (it opens and prints)', async (t) => {
+    const pdftoppm = spawnSync('pdftoppm', ['-v'], { encoding: 'utf8' });
+    if (pdftoppm.error) {
+      if (process.env.CI) throw new Error('pdftoppm not found: apt-get install poppler-utils');
+      t.skip('pdftoppm not found (apt-get install poppler-utils)');
+      return;
+    }
+    const dir = scratchDir('kizuki-report-png-');
+    const pdf = (await renderReport(record, { kind: 'notice', lang: 'ja', format: 'pdf' })) as Uint8Array;
+    writeFileSync(join(dir, 'notice.pdf'), pdf);
+    const run = spawnSync('pdftoppm', ['-png', '-r', '40', join(dir, 'notice.pdf'), join(dir, 'page')], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const pages = readdirSync(dir).filter((f) => f.startsWith('page') && f.endsWith('.png'));
+    assert.ok(pages.length >= 1);
+    for (const file of pages) {
+      const png = PNG.sync.read(readFileSync(join(dir, file)));
+      let dark = 0;
+      for (let i = 0; i < png.data.length; i += 4) if ((png.data[i] ?? 255) < 128) dark++;
+      const share = dark / (png.width * png.height);
+      assert.ok(share > 0.01 && share < 0.5, `${file}: ${(share * 100).toFixed(1)} % dark pixels`);
+      assert.ok(png.width < png.height, 'portrait');
+    }
+  });
+
   it("a user's own template wins; a template naming a field the record lacks is refused, not left blank", async () => {
     const dir = scratchDir('kizuki-templates-');
     mkdirSync(dir, { recursive: true });
@@ -208,6 +234,17 @@ describe('HTML and PDF of every report, and the action log in the letters', () =
     assert.equal(md, `# Our own notice\n\n${record.outsideRecipients.length} recipients; detected ${formatTime(record.times.detectedAt, 'en', TZ)}.\n`);
     writeFileSync(join(dir, 'notice.ja.md.hbs'), '# x\n\n{{no.such.field}}\n');
     await assert.rejects(renderReport(record, { kind: 'notice', lang: 'ja', format: 'md', templateDir: dir }), ReportError);
+  });
+
+  it('a lure nobody sent on: the notice says no mail went out in our name, and a "|" cannot break the indicator table', async () => {
+    const quiet: IncidentRecord = { ...record, outsideRecipients: [], indicators: [...record.indicators, { type: 'subject', value: 'a | b', firstSeen: record.times.detectedAt, lastSeen: record.times.detectedAt, tlp: 'amber' }] };
+    const en = (await renderReport(quiet, { kind: 'notice', lang: 'en', format: 'md' })) as string;
+    assert.match(en, /Our record holds no copy of it sent from our accounts to anyone outside the company/);
+    assert.ok(en.includes(formatTime(record.lure?.receivedAt, 'en', TZ)));
+    const ja = (await renderReport(quiet, { kind: 'notice', lang: 'ja', format: 'md' })) as string;
+    assert.match(ja, /弊社アカウントから社外へ送信された形跡はありません/);
+    const html = (await renderReport(quiet, { kind: 'internal', lang: 'en', format: 'html' })) as string;
+    assert.match(html, /<td>a \| b<\/td>/);
   });
 
   it('a missing PDF font is named with the package that provides it', async () => {

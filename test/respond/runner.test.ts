@@ -163,6 +163,21 @@ function runnerSuite(name: string, freshUrl: () => Promise<string>): void {
       await assert.rejects(runner.decide(signOut.id, 'approve', 'yamada'), /denied, not awaiting approval/);
     });
 
+    it('a behaviour-only review note never locks anybody out, not even on approval', async () => {
+      const { runner, playbook, calls } = await setup();
+      const context = makeContext({ evidence: 'behaviour' });
+      context.incident.reviewOnly = true;
+      const run = await runner.start(playbook, context);
+      const steps = await runner.tables.steps(run.id);
+      for (const name of ['force-password-change', 'sign-out', 'suspend-if-severe']) {
+        const step = steps.find((s) => s.step === name);
+        assert.equal(step?.state, 'skipped', name);
+        assert.match(step?.reason ?? '', /review note/);
+      }
+      assert.ok(!calls().includes(`PUT /users/${VICTIM}`));
+      assert.ok(calls().includes(`DELETE /users/${VICTIM}/settings/filters/f-new`), 'undoing the attacker\'s changes still runs');
+    });
+
     it('the default configuration asks a person before any provider action, even on strong evidence', async () => {
       const { runner, playbook, calls } = await setup(DEFAULT_RESPOND_CONFIG);
       await runner.start(playbook, makeContext());

@@ -57,45 +57,48 @@ const RULE_SAMPLES: Array<[file: string, pick: (f: FixtureFile) => boolean]> = [
   ['ja-share-lure-lookalike.eml', (f) => f.kind === 'share-lure-lookalike' && f.name.endsWith('-ja.eml')],
   ['ja-redelivery-lure.eml', (f) => f.kind === 'delivery-lure-ja'],
   ['ja-suspension-lure.eml', (f) => f.kind === 'account-suspension-lure-ja'],
-  ['ja-genuine-freee-invoice.eml', (f) => f.kind === 'freee-invoice'],
-  ['ja-genuine-yamato-absent.eml', (f) => f.kind === 'yamato-absence'],
-  ['ja-genuine-yamato-delivery.eml', (f) => f.kind === 'yamato-delivery-plan'],
-  ['ja-genuine-partner-invoice.eml', (f) => f.kind === 'partner-invoice-ja'],
-  ['ja-genuine-drive-share.eml', (f) => f.kind === 'drive-share-ja-external'],
-  ['ja-genuine-sharepoint-share.eml', (f) => f.kind.startsWith('sharepoint-share-ja')],
-  ['ja-genuine-business-payment.eml', (f) => f.name.endsWith('-business-ja-payment.eml')],
-  ['ja-genuine-business-share-link.eml', (f) => f.name.endsWith('-business-ja-share.eml')],
-  ['ja-genuine-security-warning.eml', (f) => f.name.endsWith('-security-warning-ja.eml')],
-  ['ja-genuine-google-security.eml', (f) => f.kind.startsWith('google-security-') && f.name.endsWith('-ja.eml')],
-  ['ja-genuine-microsoft-security.eml', (f) => f.kind.startsWith('microsoft-security-') && f.name.endsWith('-ja.eml')],
-  ['ja-genuine-holiday-notice.eml', (f) => f.kind === 'holiday-notice-bcc'],
+  ['ja-freee-invoice.eml', (f) => f.kind === 'freee-invoice'],
+  ['ja-yamato-absent.eml', (f) => f.kind === 'yamato-absence'],
+  ['ja-yamato-delivery.eml', (f) => f.kind === 'yamato-delivery-plan'],
+  ['ja-partner-invoice.eml', (f) => f.kind === 'partner-invoice-ja'],
+  ['ja-drive-share.eml', (f) => f.kind === 'drive-share-ja-external'],
+  ['ja-sharepoint-share.eml', (f) => f.kind.startsWith('sharepoint-share-ja')],
+  ['ja-business-payment.eml', (f) => f.name.endsWith('-business-ja-payment.eml')],
+  ['ja-business-share-link.eml', (f) => f.name.endsWith('-business-ja-share.eml')],
+  ['ja-security-warning.eml', (f) => f.name.endsWith('-security-warning-ja.eml')],
+  ['ja-google-security.eml', (f) => f.kind.startsWith('google-security-') && f.name.endsWith('-ja.eml')],
+  ['ja-microsoft-security.eml', (f) => f.kind.startsWith('microsoft-security-') && f.name.endsWith('-ja.eml')],
+  ['ja-holiday-notice.eml', (f) => f.kind === 'holiday-notice-bcc'],
   ['calendar-invite-google.eml', (f) => f.kind === 'calendar-invite-google'],
   ['freemail-lure-google-storage.eml', (f) => f.kind === 'platform-hosted-lure'],
 ];
 
-async function writeRuleSamples(dir: string, files: FixtureFile[]): Promise<void> {
+async function writeRuleSamples(repo: string, files: FixtureFile[]): Promise<void> {
+  // lures sit with the rules' other samples; genuine mail goes under samples/, where `eval phishing=rules/samples` won't count it
+  const lures = join(repo, 'rules', 'samples');
+  const genuine = join(repo, 'samples', 'genuine');
+  await mkdir(genuine, { recursive: true });
   for (const [name, pick] of RULE_SAMPLES) {
     const found = files.find(pick);
     if (!found) throw new Error(`no fixture message fits the rule sample ${name}`);
-    await writeFile(join(dir, name), Buffer.from(found.text, 'latin1'));
+    await writeFile(join(found.label === 'phishing' ? lures : genuine, name), Buffer.from(found.text, 'latin1'));
   }
 }
 
 export interface MakeFixturesOptions {
-  /** also copy the messages that rules use as samples into this folder */
-  ruleSamplesDir?: string;
+  /** also copy the messages that rules use as samples into this repository (rules/samples, samples/genuine) */
+  repoDir?: string;
   /** read the DKIM keys from here and never create any (default: <root>/keys, created when missing) */
   keysDir?: string;
 }
 
 export async function makeFixtures(root: string, options: MakeFixturesOptions = {}): Promise<string[]> {
   const keys = new KeyRing(options.keysDir ?? join(root, 'keys'), options.keysDir === undefined);
-  const ruleSamplesDir = options.ruleSamplesDir;
   const genuine = await render(GENUINE_PLAN, 'ham', 20251203, new Date('2024-04-01T00:00:00Z'), keys);
   const lures = await render(LURE_PLAN, 'phishing', 20170705, new Date('2024-05-01T00:00:00Z'), keys);
   await writeFixtureFolder(join(root, 'genuine'), 'kizuki-genuine', genuine);
   await writeFixtureFolder(join(root, 'lookalike-lures'), 'kizuki-lookalike', lures);
-  if (ruleSamplesDir) await writeRuleSamples(ruleSamplesDir, [...genuine, ...lures]);
+  if (options.repoDir) await writeRuleSamples(options.repoDir, [...genuine, ...lures]);
   await mkdir(root, { recursive: true });
   const dns = {
     comment:
@@ -109,9 +112,9 @@ export async function makeFixtures(root: string, options: MakeFixturesOptions = 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = process.argv[2];
   if (!root) {
-    console.error('usage: node build/test/support/make-fixtures.js <fixtures folder> [rule samples folder]');
+    console.error('usage: node build/test/support/make-fixtures.js <fixtures folder> [repository, to refresh the rule samples]');
     process.exit(2);
   }
-  const samples = process.argv[3];
-  for (const line of await makeFixtures(resolve(root), samples ? { ruleSamplesDir: resolve(samples) } : {})) console.log(line);
+  const repo = process.argv[3];
+  for (const line of await makeFixtures(resolve(root), repo ? { repoDir: resolve(repo) } : {})) console.log(line);
 }

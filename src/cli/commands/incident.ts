@@ -35,6 +35,9 @@ export async function withStore(options: Common, work: (store: Store, config: Ki
     const config = await configFor(options);
     const { openStore } = await import('../../store/index.js');
     store = await openStore(config.store.url);
+    // the records of open incidents first catch up with what detection and response stored since
+    const { refreshRecords } = await import('../../incidents/record-refresh.js');
+    await refreshRecords(store, { orgDomains: config.org.domains, now: new Date().toISOString() });
     await work(store, config);
   } catch (error) {
     process.stderr.write(`kizuki ${name}: ${(error as Error).message}\n`);

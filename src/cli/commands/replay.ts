@@ -1,6 +1,7 @@
 // `kizuki replay scenarios/<file> [--json]`: runs a scenario in simulated time and shows what Kizuki noticed, and when.
 import type { Command } from 'commander';
 import type { ReplaySummary } from '../../incidents/replay.js';
+import type { ActionRecord } from '../../model/response.js';
 
 async function printTimeline(summary: ReplaySummary, lang: 'en' | 'ja'): Promise<void> {
   const { formatDuration } = await import('../../incidents/timeline.js');
@@ -73,9 +74,10 @@ export function register(program: Command): void {
         const { replayScenario } = await import('../../incidents/replay.js');
         const kept = options.store ? await import('../../incidents/record-replay.js') : undefined;
         const sink = kept ? new (await import('../../events/sink.js')).MemorySink() : undefined;
-        summary = await replayScenario(file, { pipeline: options.pipeline ? 'auto' : 'off', ...(sink ? { sink } : {}) });
+        const actions: ActionRecord[] = [];
+        summary = await replayScenario(file, { pipeline: options.pipeline ? 'auto' : 'off', ...(sink ? { sink, onActions: (log) => actions.push(...log) } : {}) });
         if (kept && sink && options.store) {
-          const ids = await kept.keepReplayAt(options.store, file, sink);
+          const ids = await kept.keepReplayAt(options.store, file, sink, { actions: async (_store, id) => actions.filter((a) => a.incidentId === id) });
           process.stderr.write(`kept ${ids.length} incident(s) in the store: ${ids.join(', ')}\n`);
         }
       } catch (error) {

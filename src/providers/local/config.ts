@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const localProviderSchema = z
   .object({
     kind: z.literal('local'),
-    name: z.string().min(1).default('local'),
+    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only').default('local'),
     /** a JSON file holding the organisation; changes are written back after every action. Absent: memory only */
     stateFile: z.string().min(1).optional(),
     /** a scenario to seed the organisation from when the state file does not exist yet */

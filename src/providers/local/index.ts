@@ -1,7 +1,8 @@
 // The `local` provider: a whole organisation held in memory (optionally in a JSON file), for demos, the replay and
 // tests. Every action really changes that state, is idempotent, and names its calls like a platform API would
 // ('LOCAL POST /users/{u}/signOut'). Planned failures let tests watch retries and fallbacks.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { LocalProviderConfig } from './config.js';
 import { ACTION_KINDS } from '../types.js';
 import type {
   ActionRequest,
@@ -204,6 +205,21 @@ export class LocalProvider implements Provider {
     writeFileSync(temporary, JSON.stringify(this.org));
     renameSync(temporary, file);
   }
+}
+
+/**
+ * The `providers:` entry of kind local: the organisation in `stateFile` when it exists, else seeded from `scenario`
+ * (and then kept in `stateFile`), else empty.
+ */
+export async function createLocalProvider(entry: LocalProviderConfig, deps: { now?: () => Date } = {}): Promise<LocalProvider> {
+  const base = { name: entry.name, callMs: entry.callMs, ...(deps.now ? { now: deps.now } : {}) };
+  if (entry.stateFile && existsSync(entry.stateFile)) return new LocalProvider({ ...base, stateFile: entry.stateFile });
+  let org: LocalOrg = emptyOrg();
+  if (entry.scenario) {
+    const { seedFromScenario } = await import('./seed.js');
+    org = await seedFromScenario(entry.scenario);
+  }
+  return new LocalProvider({ ...base, org, ...(entry.stateFile ? { stateFile: entry.stateFile } : {}) });
 }
 
 export function readOrg(file: string): LocalOrg {
