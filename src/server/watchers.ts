@@ -1,8 +1,10 @@
 // What `kizuki serve` keeps running for the providers under `providers:`: the watch loop (src/watch/run.ts, not
 // --once) over all of them, and the playbook runner for the incidents its takeover engine opens or changes. The
-// engine has no "incident opened" hook, so the store's open incidents are looked at every few seconds and each new
-// or changed one is handed to ResponseRunner.respond, which starts a run once per incident and playbook and
-// otherwise resumes it (approval-gated by the configuration's respond modes and guardrails). Each watcher's state
+// engine has no "incident opened" hook, so the store's open incidents are looked at every few seconds and each one
+// opened or changed since the service started is handed to ResponseRunner.respond, which starts a run once per
+// incident and playbook and otherwise resumes it (approval-gated by the configuration's respond modes and
+// guardrails). Incidents already in the store at start (a replay kept there, an old case) are left alone until the
+// engine raises them again, so starting the service never launches playbooks on history. Each watcher's state
 // (running, last message fetched, last problem in plain words) is kept for GET /api/status.
 import { Writable } from 'node:stream';
 import type { KizukiConfig } from '../config.js';
@@ -10,7 +12,7 @@ import type { AccountEvent, Incident, Signal } from '../model/events.js';
 import { buildContext } from '../respond/context.js';
 import { formatProblem, loadPlaybooks } from '../respond/playbook.js';
 import { ResponseRunner } from '../respond/runner.js';
-import { createProviders } from '../providers/index.js';
+import { createProvider } from '../providers/index.js';
 import type { Provider } from '../providers/types.js';
 import type { Store } from '../store/types.js';
 import { runWatch, type WatchRunResult } from '../watch/run.js';
@@ -96,13 +98,23 @@ export async function startWatchers(options: WatchersOptions): Promise<RunningWa
   // the runner: its own provider connections (the loop's are busy fetching), the configured playbooks and guardrails
   const { playbooks, problems } = await loadPlaybooks(config.respond.playbookDirs);
   for (const p of problems) log(`playbooks: ${formatProblem(p)}`);
-  let actors: Provider[] = [];
-  try {
-    actors = await createProviders(config.providers, { env, now, log: (line) => log(`respond: ${line}`) });
-  } catch (error) {
-    log(`respond: the providers cannot act (${(error as Error).message}); playbook steps that need them will fail`);
+  // each provider is built on its own, so one that cannot be (no secret, a bad entry) is reported and left out
+  // while the others are watched
+  const actors: Provider[] = [];
+  for (const entry of config.providers) {
+    try {
+      actors.push(await createProvider(entry, { env, now, log: (line) => log(`respond: ${line}`) }));
+    } catch (error) {
+      const status = statuses.get(entry.name);
+      if (status) Object.assign(status, { state: 'stopped', lastError: (error as Error).message, lastErrorAt: now().toISOString() });
+      log(`watch: ${entry.name}: cannot start: ${(error as Error).message}`);
+    }
   }
   const runner = new ResponseRunner({ store, providers: actors, playbooks, orgDomains: config.org.domains, config: config.respond });
+
+  // what is already in the store when the service starts: the baseline the poll compares against
+  const seen = new Map<string, string>();
+  for (const incident of await store.listIncidents({ limit: 500 })) seen.set(incident.id, incidentKey(incident));
 
   // the watch loop, all providers in one run; its lines about a provider become that watcher's last problem
   const controller = new AbortController();
@@ -121,8 +133,10 @@ export async function startWatchers(options: WatchersOptions): Promise<RunningWa
     log(`watch: ${body}`);
   };
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const watching: Promise<WatchRunResult | undefined> = runWatch(config, {
+  const usable = actors.map((p) => p.name);
+  const watching: Promise<WatchRunResult | undefined> = usable.length === 0 ? Promise.resolve(undefined) : runWatch(config, {
     signal: controller.signal,
+    only: usable,
     store,
     json: true,
     out: quiet,
@@ -143,20 +157,22 @@ export async function startWatchers(options: WatchersOptions): Promise<RunningWa
         status.state = 'stopped';
         if (outcome.stoppedBy) status.lastError = outcome.stoppedBy;
       }
-      for (const status of statuses.values()) status.state = 'stopped';
+      for (const name of usable) {
+        const status = statuses.get(name);
+        if (status) status.state = 'stopped';
+      }
       return result;
     },
     (error: Error) => {
       // a provider that cannot start (no secret, bad address) is reported, and the service goes on without it
       const at = now().toISOString();
-      for (const status of statuses.values()) Object.assign(status, { state: 'stopped', lastError: error.message, lastErrorAt: at });
+      for (const name of usable) Object.assign(statuses.get(name) ?? {}, { state: 'stopped', lastError: error.message, lastErrorAt: at });
       log(`watch: the watchers could not start: ${error.message}`);
       return undefined;
     },
   );
 
   // the incident poll: each open incident that is new or changed since last time goes to the runner
-  const seen = new Map<string, string>();
   let polling: Promise<void> = Promise.resolve();
   let closed = false;
   const pollOnce = async () => {

@@ -146,17 +146,23 @@ describe('kizuki serve runs the configured watchers (real Dovecot)', () => {
     assert.match(out, /SIGTERM: stopping/);
   });
 
-  it('reports a provider that cannot log in, and keeps serving', async () => {
+  it('reports a provider that cannot log in and one without its secret, and keeps serving', async () => {
     const storePath = join(dir, 'badlogin.db');
-    const config = parseConfig(configObject(server, storePath));
+    const object = configObject(server, storePath);
+    object.providers.push({ ...object.providers[0], name: 'nosecret', passwordEnv: 'KIZUKI_TEST_SERVE_UNSET' } as (typeof object.providers)[0]);
+    const config = parseConfig(object);
     const lines: string[] = [];
     const service = await startService({ config, env: { [PASSWORD_ENV]: 'not-the-password' }, log: (line) => lines.push(line) });
     try {
-      const watcher = await waitFor(() => service.watchers?.status().find((w) => w.lastError !== undefined), 'the refused login is reported');
+      const watcher = await waitFor(() => service.watchers?.status().find((w) => w.name === 'office' && w.lastError !== undefined), 'the refused login is reported');
       assert.equal(watcher.name, 'office');
       assert.match(watcher.lastError ?? '', /log|auth|refused|password/i, watcher.lastError);
-      const stopped = await waitFor(() => service.watchers?.status().find((w) => w.state === 'stopped'), 'a refused login stops the watcher for good');
-      assert.equal(stopped.name, 'office');
+      const stopped = await waitFor(() => service.watchers?.status().find((w) => w.name === 'office' && w.state === 'stopped'), 'a refused login stops the watcher for good');
+      assert.equal(stopped.messages, 0);
+      const unset = service.watchers?.status().find((w) => w.name === 'nosecret');
+      assert.equal(unset?.state, 'stopped');
+      assert.match(unset?.lastError ?? '', /KIZUKI_TEST_SERVE_UNSET is not set/);
+      assert.ok(lines.some((l) => /nosecret: cannot start/.test(l)), lines.join('\n'));
       assert.doesNotMatch(watcher.lastError ?? '', /not-the-password/);
       assert.ok(lines.every((l) => !l.includes('not-the-password')), 'the wrong password is never logged');
       const health = await fetch(`${service.address}/api/health`);
@@ -169,6 +175,23 @@ describe('kizuki serve runs the configured watchers (real Dovecot)', () => {
   it('starts the playbook for an incident the watchers open, its steps waiting for a person', async () => {
     const storePath = join(dir, 'incident.db');
     const token = await analystToken(storePath);
+    // an incident already in the store (say, a kept replay) is history: starting the service runs no playbook on it
+    const before = await openStore(storePath);
+    await before.putIncident({
+      id: 'inc-kept-before',
+      title: 'kept from before',
+      phase: 'detected',
+      severity: 'high',
+      accounts: ['someone-else@tsukishiro-vs.co.jp'],
+      campaigns: [],
+      openedAt: '2017-07-03T07:00:00.000Z',
+      firstEvidenceAt: '2017-07-03T06:40:00.000Z',
+      signalIds: [],
+      timeline: [],
+      kind: 'takeover',
+      evidence: 'strong',
+    });
+    await before.close();
     const config = parseConfig(configObject(server, storePath));
     const lines: string[] = [];
     const service = await startService({ config, env: { [PASSWORD_ENV]: server.password }, log: (line) => lines.push(line) });
@@ -180,7 +203,7 @@ describe('kizuki serve runs the configured watchers (real Dovecot)', () => {
       await server.deliver(sample('05-bounce.eml'));
       const incident = await waitFor(async () => {
         const { body } = await getJson(service.address, '/api/incidents', token);
-        return ((body.incidents ?? []) as Array<Record<string, unknown>>)[0];
+        return ((body.incidents ?? []) as Array<Record<string, unknown>>).find((i) => i.id !== 'inc-kept-before');
       }, `the takeover engine opens an incident (log: ${lines.join(' | ')})`);
       const pending = await waitFor(async () => {
         const { body } = await getJson(service.address, '/api/steps/pending', token);
@@ -195,6 +218,9 @@ describe('kizuki serve runs the configured watchers (real Dovecot)', () => {
       await service.watchers?.pollIncidents();
       const again = await getJson(service.address, '/api/steps/pending', token);
       assert.equal((again.body.steps as unknown[]).length, pending.length);
+      const kept = await getJson(service.address, '/api/incidents/inc-kept-before/response', token);
+      assert.equal(kept.status, 200);
+      assert.deepEqual(kept.body.runs, [], 'no run for the incident kept from before');
     } finally {
       await service.close();
     }
