@@ -82,17 +82,22 @@ describe('detect: what the model alone may add', () => {
   const reason = (ruleId: string, score: number) => ({ ruleId, name: ruleId, score, severity: 'medium' as const, en: 'e', ja: 'j' });
 
   it('caps the model rules without an attack path and says so in the reason', () => {
-    const fired = [{ reason: reason('model.unlike-legitimate-mail', 40), spam: false }];
-    assert.equal(decide(fired).verdict, 'suspicious', 'with an attack path (the default) nothing is capped');
+    const fired = [
+      { reason: reason('model.unlike-legitimate-mail', 40), spam: false },
+      { reason: reason('model.leans-unwanted', 25), spam: false },
+    ];
+    assert.equal(decide(fired).verdict, 'suspicious', 'with an attack path (the default) nothing is capped: 65 points');
+    assert.equal(decide(fired).score, 65);
     const capped = decide(fired, [], { attackPath: false });
     assert.equal(capped.score, MODEL_POINTS_WITHOUT_PATH);
-    assert.ok(MODEL_POINTS_WITHOUT_PATH < SUSPICIOUS_AT, 'the model alone can never make a message suspicious');
-    assert.equal(capped.verdict, 'clean');
-    assert.match(capped.reasons[0]?.en ?? '', /Counted as 25 of 40 points/);
-    assert.match(capped.reasons[0]?.ja ?? '', /40 点のうち 25 点/);
-    const withRule = decide([...fired, { reason: reason('lure.urgency-pressure', 15), spam: false }], [], { attackPath: false });
-    assert.equal(withRule.score, 40, 'a checkable signal plus the capped model');
-    assert.equal(withRule.verdict, 'suspicious');
+    assert.equal(MODEL_POINTS_WITHOUT_PATH, SUSPICIOUS_AT, 'the model alone may make a message suspicious, never malicious');
+    assert.equal(capped.verdict, 'suspicious');
+    const leans = capped.reasons.find((r) => r.ruleId === 'model.leans-unwanted');
+    assert.match(leans?.en ?? '', /Counted as 0 of 25 points/);
+    assert.match(leans?.ja ?? '', /25 点のうち 0 点/);
+    const withRule = decide([...fired, { reason: reason('lure.urgency-pressure', 35), spam: false }], [], { attackPath: false });
+    assert.equal(withRule.score, 75, 'a checkable signal plus the capped model');
+    assert.equal(withRule.verdict, 'malicious', 'malicious needs a checkable rule besides the model');
     const spamOnly = decide([{ reason: reason('model.spam-like', 40), spam: true }], [], {
       attackPath: false,
       model: { available: true, phishing: 0.01234, spam: 0.98765 },
