@@ -48,7 +48,8 @@ export interface RunningService {
 }
 
 function intakeToken(config: KizukiConfig, env: NodeJS.ProcessEnv): string | undefined {
-  let token = env.KIZUKI_EVENTS_TOKEN?.trim();
+  // an empty variable counts as unset
+  let token = env.KIZUKI_EVENTS_TOKEN?.trim() || undefined;
   if (!token && config.events.tokenFile) {
     try {
       token = readFileSync(config.events.tokenFile, 'utf8').trim();
