@@ -76,7 +76,7 @@ export function recordFromAnalysis(ref: SourceRef, analysis: Analysis, verdict: 
 }
 
 /** The fields of a record that has no analysis behind it. */
-function recordWithoutAnalysis(ref: SourceRef, error: string): ScanRecord {
+export function emptyScanRecord(ref: SourceRef): ScanRecord {
   return {
     schema: SCAN_SCHEMA,
     source: sourceOf(ref),
@@ -95,11 +95,13 @@ function recordWithoutAnalysis(ref: SourceRef, error: string): ScanRecord {
     attachments: 0,
     auth: { source: 'none', spf: 'none', dkim: 'none', dmarc: 'none' },
     analysis_errors: [],
-    error,
   };
 }
 
-/** A message that exists but could not be analysed (time or memory limit): it is not passed as clean. */
+function recordWithoutAnalysis(ref: SourceRef, error: string): ScanRecord {
+  return { ...emptyScanRecord(ref), error };
+}
+
 export function recordForUnanalysable(ref: SourceRef, raw: Uint8Array, sha256: string, error: string): ScanRecord {
   return {
     ...recordWithoutAnalysis(ref, error),

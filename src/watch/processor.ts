@@ -10,7 +10,7 @@ import type { Judge, ScanOutput, SenderHistory } from '../scan/pipeline.js';
 import { scanMessages } from '../scan/pipeline.js';
 import type { AnalysisPool } from '../scan/pool.js';
 import { judgedRowFrom } from '../scan/persist.js';
-import type { ScanRecord } from '../scan/record.js';
+import { emptyScanRecord, type ScanRecord } from '../scan/record.js';
 import type { SourceItem } from '../scan/sources.js';
 import { type JudgedMessage, keepRawMessage, type Store } from '../store/index.js';
 
@@ -80,7 +80,7 @@ export function createProcessor(deps: ProcessorDeps): MessageProcessor {
       const known = await deps.store.getJudgedMessage(sha256);
       // judged from this folder before (read again after a UIDVALIDITY change, or twice in one batch): nothing to redo
       if (known?.source.path.startsWith(folderPrefix) || fresh.some((f) => f.sha256 === sha256 && f.path.startsWith(folderPrefix))) {
-        results[index] = { record: { ...emptyRecordFor(known?.source.path ?? path), sha256 }, repeated: true, signals: [], incidents: [] };
+        results[index] = { record: { ...emptyScanRecord({ path: known?.source.path ?? path }), sha256 }, repeated: true, signals: [], incidents: [] };
       } else fresh.push({ index, message, sha256, path });
     }
 
@@ -158,26 +158,4 @@ export function createProcessor(deps: ProcessorDeps): MessageProcessor {
 
 async function* list(items: readonly SourceItem[]): AsyncGenerator<SourceItem> {
   yield* items;
-}
-
-function emptyRecordFor(path: string): ScanRecord {
-  return {
-    schema: 'kizuki.scan/1',
-    source: { path },
-    verdict: null,
-    score: 0,
-    reasons: [],
-    sha256: '',
-    size: 0,
-    message_id: '',
-    subject: '',
-    from: '',
-    from_name: '',
-    date: '',
-    recipients: 0,
-    links: 0,
-    attachments: 0,
-    auth: { source: 'none', spf: 'none', dkim: 'none', dmarc: 'none' },
-    analysis_errors: [],
-  };
 }
