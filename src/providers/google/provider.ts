@@ -24,6 +24,7 @@ import type {
 import { GOOGLE_SCOPES, type GoogleProviderConfig } from './config.js';
 import { buildNotice } from './notice.js';
 import { normaliseActivity } from './normalise.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 const ADMIN_SCOPES = [GOOGLE_SCOPES.directoryUsers, GOOGLE_SCOPES.directorySecurity, GOOGLE_SCOPES.reports];
@@ -349,18 +350,8 @@ export class GoogleProvider implements Provider {
   }
 
   waitForChange(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason ?? new Error('aborted'));
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, this.config.pollSeconds * 1000);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason ?? new Error('aborted'));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    // the platform is polled: the next look is one interval away, unless the watch is stopped first
+    return sleep(this.config.pollSeconds * 1000, undefined, { signal });
   }
 
   async fetchByMessageId(account: string, messageId: string): Promise<FetchedMessage | undefined> {

@@ -17,6 +17,7 @@ import type {
   Provider,
 } from '../types.js';
 import { emptyOrg, type LocalFailure, type LocalMessage, type LocalOrg, type LocalUser } from './state.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export * from './state.js';
 
@@ -125,18 +126,7 @@ export class LocalProvider implements Provider {
   }
 
   waitForChange(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, this.pollMs);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleep(this.pollMs, undefined, { signal });
   }
 
   async fetchByMessageId(account: string, messageId: string): Promise<FetchedMessage | undefined> {

@@ -24,6 +24,7 @@ import type {
 } from '../types.js';
 import type { MicrosoftProviderConfig } from './config.js';
 import { type GraphRule, type GraphSignIn, isHarmfulRule, normaliseSignIn, ruleAction, ruleEvents, ruleFingerprint, ruleTargets } from './normalise.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -363,18 +364,8 @@ export class MicrosoftProvider implements Provider {
   }
 
   waitForChange(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason ?? new Error('aborted'));
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, this.config.pollSeconds * 1000);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal.reason ?? new Error('aborted'));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    // the platform is polled: the next look is one interval away, unless the watch is stopped first
+    return sleep(this.config.pollSeconds * 1000, undefined, { signal });
   }
 
   private findPath(userId: string, messageId: string): string {
