@@ -17,6 +17,13 @@ export const EXIT_CLEAN = 0;
 export const EXIT_MALICIOUS = 1;
 export const EXIT_ERROR = 2;
 
+/**
+ * SQLite page cache of a scan's store, in KiB (the store's own default is 64 MiB, sized for event queries). A scan
+ * appends: every page it writes stays cached, so a cache as large as the batch's rows grows with the batch. 8 MiB
+ * holds the hot index pages (sha256 look-ups, the end of each table) of far more than 10,000 messages.
+ */
+export const SCAN_SQLITE_CACHE_KIB = 8192;
+
 function configFor(options: ScanCliOptions): KizukiConfig {
   const config = loadConfig(options.config ? { path: options.config } : {});
   if (options.auth) config.auth.mode = options.auth;
@@ -70,7 +77,7 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   let store: Store | undefined;
   try {
     detector = await loadDetector(detection);
-    if (options.store !== false) store = await openStore(config.store.url);
+    if (options.store !== false) store = await openStore(config.store.url, { sqlitePragmas: [`cache_size = -${SCAN_SQLITE_CACHE_KIB}`] });
   } catch (error) {
     await pool.close();
     throw error;

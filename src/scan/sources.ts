@@ -61,6 +61,11 @@ export function stripFromLine(message: Buffer): Buffer {
  * the start of the file or follows an empty line.
  */
 export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const segment of splitMboxSegments(chunks)) yield finishMessage(segment);
+}
+
+/** The messages of an mbox stream as they stand in the file (From_ line and quoting still on). */
+async function* splitMboxSegments(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
   let pending: Buffer = Buffer.alloc(0);
   let searchFrom = 0;
   for await (const chunk of chunks) {
@@ -71,12 +76,12 @@ export async function* splitMbox(chunks: AsyncIterable<Buffer> | Iterable<Buffer
         searchFrom = Math.max(1, pending.length - 8);
         break;
       }
-      yield finishMessage(pending.subarray(0, separator));
+      yield pending.subarray(0, separator);
       pending = pending.subarray(separator);
       searchFrom = 1;
     }
   }
-  if (pending.length && pending.toString('latin1').trim().length) yield finishMessage(pending);
+  if (pending.length && pending.toString('latin1').trim().length) yield pending;
 }
 
 function findSeparator(buffer: Buffer, from: number): number {
@@ -92,8 +97,20 @@ function findSeparator(buffer: Buffer, from: number): number {
   }
 }
 
+/**
+ * A message as its own buffer. What the splitter cuts is a view into a larger read chunk (1 MiB from a stream, or a
+ * whole file read at once); handing a worker such a view would copy the whole chunk with it, since a structured
+ * clone carries a view's entire ArrayBuffer, and would keep the chunk alive as long as the message is.
+ */
+function ownBuffer(message: Buffer): Buffer {
+  if (message.byteOffset === 0 && message.byteLength === message.buffer.byteLength) return message;
+  const copy = Buffer.allocUnsafeSlow(message.byteLength);
+  message.copy(copy);
+  return copy;
+}
+
 function finishMessage(message: Buffer): Buffer {
-  return unquoteFromLines(stripFromLine(message));
+  return ownBuffer(unquoteFromLines(stripFromLine(message)));
 }
 
 async function readHead(path: string): Promise<Buffer> {
@@ -160,18 +177,58 @@ async function* fromBuffer(path: string, all: Buffer): AsyncGenerator<SourceItem
   yield { ref: { path }, raw: stripFromLine(all) };
 }
 
+/**
+ * Standard input, streamed: an mbox on standard input is split as it arrives, so only the message being read (and
+ * one waiting, to learn whether there is more than one) is held. Input that does not start with a 'From ' line is
+ * one message, read whole.
+ */
 async function* fromStdin(stdin: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<SourceItem> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(chunk);
-  const all = Buffer.concat(chunks);
-  const messages: Buffer[] = [];
-  if (isMboxSeparatorAt(all, 0) && findSeparator(all, 1) >= 0) {
-    for await (const message of splitMbox([all])) messages.push(message);
-  } else {
-    messages.push(stripFromLine(all));
+  const chunks = (Symbol.asyncIterator in stdin ? stdin[Symbol.asyncIterator]() : stdin[Symbol.iterator]()) as AsyncIterator<Buffer> | Iterator<Buffer>;
+  // enough of the start to tell an mbox from a single message
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < FROM_LINE.length) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.length;
   }
-  const multiple = messages.length > 1;
-  for (const [index, raw] of messages.entries()) yield { ref: multiple ? { path: '-', index } : { path: '-' }, raw };
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield* head;
+    if (ended) return;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  if (!isMboxSeparatorAt(Buffer.concat(head), 0)) {
+    const all: Buffer[] = [];
+    for await (const chunk of rest()) all.push(chunk);
+    yield { ref: { path: '-' }, raw: Buffer.concat(all) };
+    return;
+  }
+  // The first message is held back until a second one shows that this is an mbox: a single message keeps its
+  // bytes as they are (only the From_ line goes), the messages of an mbox are unquoted.
+  let first: Buffer | undefined;
+  let index = 0;
+  for await (const segment of splitMboxSegments(rest())) {
+    if (first === undefined) {
+      first = ownBuffer(segment);
+      continue;
+    }
+    if (index === 0) {
+      yield { ref: { path: '-', index: 0 }, raw: finishMessage(first) };
+      index = 1;
+    }
+    yield { ref: { path: '-', index }, raw: finishMessage(segment) };
+    index += 1;
+  }
+  if (index === 0) yield { ref: { path: '-' }, raw: ownBuffer(stripFromLine(first ?? Buffer.alloc(0))) };
 }
 
 /**

@@ -64,6 +64,59 @@ describe('scan sources', () => {
     assert.deepEqual(many.map((i) => [i.path, i.index]), [['-', 0], ['-', 1]]);
   });
 
+  it('yields each mbox message as it is read, in a buffer of its own', async () => {
+    // 40 messages of about 30 KiB, read in 64 KiB chunks; the source counts what has been pulled from it
+    const body = 'x'.repeat(30_000);
+    const bytes = Buffer.from(Array.from({ length: 40 }, (_, i) => `From s${i} Mon Jan  1 00:00:00 2024\n${msg(i, body)}\n`).join(''));
+    let pulled = 0;
+    function* chunks() {
+      for (let at = 0; at < bytes.length; at += 65_536) {
+        pulled += 1;
+        yield bytes.subarray(at, at + 65_536);
+      }
+    }
+    const total = Math.ceil(bytes.length / 65_536);
+    const pulledAtMessage: number[] = [];
+    for await (const message of splitMbox(chunks())) {
+      pulledAtMessage.push(pulled);
+      // a view into the read chunk would take the whole chunk along when it is cloned to a worker
+      assert.equal(message.byteOffset, 0);
+      assert.equal(message.buffer.byteLength, message.byteLength, 'the message owns its memory, not a view into a chunk');
+      assert.match(message.toString('latin1'), new RegExp(`^From: a${pulledAtMessage.length - 1}@example.com`));
+    }
+    assert.equal(pulledAtMessage.length, 40);
+    assert.ok(pulledAtMessage[0]! <= 2, `the first message comes after at most two chunks of ${total} (came after ${pulledAtMessage[0]})`);
+    for (const [i, n] of pulledAtMessage.entries()) assert.ok(n <= Math.ceil(((i + 2) * 30_100) / 65_536) + 1, `message ${i} waited for ${n} chunks`);
+  });
+
+  it('streams an mbox on standard input: the first message comes before the input ends', async () => {
+    let ended = false;
+    async function* stdin() {
+      for (let i = 0; i < 5; i++) yield Buffer.from(`From s${i} Mon Jan  1 00:00:00 2024\n${msg(i)}\n`);
+      ended = true;
+    }
+    const seen: Array<[number | undefined, boolean, string]> = [];
+    for await (const item of readSources(['-'], undefined, stdin())) {
+      assert.ok(!('error' in item));
+      seen.push([item.ref.index, ended, Buffer.from(item.raw).toString('latin1').split('\n', 1)[0]!]);
+    }
+    assert.deepEqual(
+      seen.map(([index]) => index),
+      [0, 1, 2, 3, 4],
+    );
+    assert.equal(seen[0]![1], false, 'message 0 was handed on while standard input was still open');
+    assert.deepEqual(
+      seen.map(([, , first]) => first),
+      ['From: a0@example.com', 'From: a1@example.com', 'From: a2@example.com', 'From: a3@example.com', 'From: a4@example.com'],
+    );
+    // a single message keeps its bytes: a '>From ' body line is not unquoted, as it would be inside an mbox
+    const single = await collect(readSources(['-'], undefined, [Buffer.from('From x Mon\n'), Buffer.from(msg(1, '>From here'))]));
+    assert.deepEqual(single.map((i) => [i.path, i.index]), [['-', undefined]]);
+    assert.equal(single[0]!.text, msg(1, '>From here'));
+    const empty = await collect(readSources(['-'], undefined, []));
+    assert.deepEqual(empty, [{ path: '-', text: '' }]);
+  });
+
   it('tells mail from other files by the first line', () => {
     assert.equal(looksLikeMail(Buffer.from('Return-Path: <a@b>\n')), true);
     assert.equal(looksLikeMail(Buffer.from('\r\nReceived: from x\n')), true);
