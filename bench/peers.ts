@@ -116,7 +116,7 @@ function scanArgs(files: string[], store: string | false): string[] {
 }
 
 /** A large mbox of corpus messages, each padded with an opaque attachment so that it reaches `bytes` quickly. */
-function writeLargeMbox(path: string, bytes: number, sources: string[]): Promise<number> {
+export function writeLargeMbox(path: string, bytes: number, sources: string[]): Promise<number> {
   const out = createWriteStream(path);
   const padding = Buffer.alloc(768 * 1024, 0x41).toString('base64').replace(/.{76}/g, '$&\n');
   let written = 0;

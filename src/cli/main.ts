@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './heap.js';
 import { Command, CommanderError } from 'commander';
 import { commandModules } from './commands/index.js';
 

@@ -96,8 +96,9 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   const summary: SourceSummary = { skipped: [] };
   const totals: ScanTotals = { messages: 0, byVerdict: {}, ioErrors: 0, withAnalysisErrors: 0, skippedFiles: 0, seconds: 0 };
   const started = performance.now();
-  // Records are stored before they are printed: what the user has seen is already durable.
-  const pending: ScanOutput[] = [];
+  // Records are stored before they are printed: what the user has seen is already durable. What waits for the next
+  // write (up to 200 messages) is the record and its row, not the whole analysis.
+  const pending: Array<{ output: ScanOutput; row?: JudgedMessage }> = [];
   let lastFlush = performance.now();
   let lastPath = '';
   let filesDone = 0;
@@ -109,24 +110,27 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
     } else if (options.json) out.write(`${JSON.stringify(record)}\n`);
     else print(tableRow(record, lang));
   };
+  const hold = async (output: ScanOutput) => {
+    const waiting: { output: ScanOutput; row?: JudgedMessage } = { output: options.explain ? output : { record: output.record } };
+    if (store) {
+      const row = judgedRowFrom(output);
+      // a message read from standard input exists nowhere else: keep a copy under the store's raw folder
+      if (row && output.raw) row.rawPath = (await keepRawMessage(store.rawDir, output.raw)).path;
+      if (row) waiting.row = row;
+    }
+    pending.push(waiting);
+  };
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending.splice(0);
     if (store) {
-      const rows: JudgedMessage[] = [];
-      for (const o of batch) {
-        const row = judgedRowFrom(o);
-        if (!row) continue;
-        // a message read from standard input exists nowhere else: keep a copy under the store's raw folder
-        if (o.raw) row.rawPath = (await keepRawMessage(store.rawDir, o.raw)).path;
-        rows.push(row);
-      }
+      const rows = batch.flatMap((w) => (w.row ? [w.row] : []));
       await store.transaction(async (tx) => {
         if ('flush' in history) await history.flush(tx);
         if (rows.length) await tx.putJudgedMessages(rows);
       });
     }
-    for (const output of batch) emit(output);
+    for (const waiting of batch) emit(waiting.output);
     lastFlush = performance.now();
   };
 
@@ -140,7 +144,7 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
         totals.byVerdict[record.verdict] = (totals.byVerdict[record.verdict] ?? 0) + 1;
       }
       if (record.analysis_errors.length) totals.withAnalysisErrors += 1;
-      pending.push(output);
+      await hold(output);
       if (!store || pending.length >= 200 || performance.now() - lastFlush > 250) await flush();
       if (record.source.path !== lastPath) {
         lastPath = record.source.path;

@@ -7,6 +7,9 @@ import type { Analysis } from '../model/analysis.js';
 import { type DetectionOptions, type Detector, loadDetector, type PreparedJudgement } from '../detect/index.js';
 import type { BounceInfo } from './record.js';
 import { fixtureResolverFromFile, systemResolver } from './resolver.js';
+import { restoreScanHeapFlags } from './memory.js';
+
+restoreScanHeapFlags();
 
 export interface AnalysisTaskSettings {
   limits: AnalysisLimits;
