@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { corpusFiles, repoRoot, requireCorpus } from './corpus.js';
 
 const PEERS = resolve(repoRoot, '../shared/peers');
-const CLI = join(repoRoot, 'build/src/cli/main.js');
+const CLI = join(repoRoot, 'build/src/bundle/kizuki.js');
 
 export interface RunFigures {
   seconds: number;

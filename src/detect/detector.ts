@@ -1,4 +1,5 @@
 // Loading the rule pack and judging messages: rules compile once; judge() is synchronous.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -7,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Analysis } from '../model/analysis.js';
 import type { Reason, SenderProfile, Verdict } from '../model/verdict.js';
 import { type CelContext, createEnvironment, fromCel, toCelContext } from './environment.js';
-import { loadReferenceData, type ReferenceData } from './reference-data.js';
-import { type RuleDefinition, type RuleProblem, type RuleSample, readRuleFile } from './rule-file.js';
+import { loadReferenceData, parseReferenceYaml, type ReferenceData } from './reference-data.js';
+import { defaultCacheDir, openParseCache } from './parse-cache.js';
+import { type RuleDefinition, type RuleProblem, type RuleSample, type RuleSourceMap, readRuleFile } from './rule-file.js';
 import { type ProtectedDomain, protectDomain } from './similarity.js';
 import { decide, type FiredRule } from './verdict.js';
 import { buildContentView, type ContentView, type DetectionView, type ViewContext, withHistory } from './view.js';
@@ -24,6 +26,8 @@ export interface DetectionOptions {
   useTextModel?: boolean;
   /** override verdict.ts MODEL_POINTS_WITHOUT_PATH (measurement only) */
   modelPointsWithoutPath?: number;
+  /** where parsed rule files are cached (src/detect/parse-cache.ts); 'off' parses every time */
+  cacheDir?: string;
 }
 
 export interface RuleInfo {
@@ -83,6 +87,9 @@ export interface LoadedRules {
   modelPointsWithoutPath?: number;
 }
 
+// Names the code that turns files into cached values: a change to the rule reader or the data parsers changes it.
+const PARSE_CACHE_FORMAT = `1:${createHash('sha1').update(readRuleFile.toString()).update(parseReferenceYaml.toString()).digest('hex').slice(0, 16)}`;
+
 /** The rules/ folder shipped with Kizuki: the nearest ancestor folder holding rules/data/brands.yaml. */
 export function builtInRulesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -140,7 +147,8 @@ function viewContext(options: DetectionOptions, data: ReferenceData): ViewContex
 export async function loadRules(options: DetectionOptions): Promise<LoadedRules> {
   const builtIn = builtInRulesDir();
   const dirs = [builtIn, ...options.ruleDirs.map((d) => resolve(d)).filter((d) => d !== builtIn)];
-  const data = await loadReferenceData(join(builtIn, 'data'));
+  const cache = openParseCache(options.cacheDir ?? defaultCacheDir(), PARSE_CACHE_FORMAT);
+  const data = await loadReferenceData(join(builtIn, 'data'), cache);
   const context = viewContext(options, data);
   const env = createEnvironment(data, context.protectedDomains);
   const problems: RuleProblem[] = [];
@@ -157,11 +165,17 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
     for (const file of files) {
       // rule files are small: one synchronous read each is far cheaper at start-up than a promise round trip
       const source = readFileSync(file, 'utf8');
-      const read = readRuleFile(source, file);
+      const cached = cache.get<Omit<RuleDefinition, 'file'>>('rule', source);
+      const read: { rule?: RuleDefinition; map?: RuleSourceMap; problems: RuleProblem[] } = cached ? { rule: { ...cached, file }, problems: [] } : readRuleFile(source, file);
       problems.push(...read.problems);
-      if (!read.rule || !read.map || read.problems.length) continue;
+      if (!read.rule || read.problems.length) continue;
+      if (!cached) cache.set('rule', source, { ...read.rule, file: undefined });
       const rule = read.rule;
-      const map = read.map;
+      // positions are only needed to report a problem: a rule read from the cache parses its file again then
+      const map: RuleSourceMap = {
+        field: (name) => (read.map ??= readRuleFile(source, file).map)?.field(name) ?? { line: 1, column: 1 },
+        inside: (path, offset) => (read.map ??= readRuleFile(source, file).map)?.inside(path, offset) ?? { line: 1, column: 1 },
+      };
       const compile = (expression: string, path: string[]): Compiled | undefined => {
         try {
           const parsed = env.parse(expression);
@@ -210,6 +224,7 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
       });
     }
   }
+  cache.save();
   return { rules, problems, context, modelPointsWithoutPath: options.modelPointsWithoutPath };
 }
 
