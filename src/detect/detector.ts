@@ -172,9 +172,13 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
       if (!cached) cache.set('rule', source, { ...read.rule, file: undefined });
       const rule = read.rule;
       // positions are only needed to report a problem: a rule read from the cache parses its file again then
+      const sourceMap = (): RuleSourceMap | undefined => {
+        if (!read.map) read.map = readRuleFile(source, file).map;
+        return read.map;
+      };
       const map: RuleSourceMap = {
-        field: (name) => (read.map ??= readRuleFile(source, file).map)?.field(name) ?? { line: 1, column: 1 },
-        inside: (path, offset) => (read.map ??= readRuleFile(source, file).map)?.inside(path, offset) ?? { line: 1, column: 1 },
+        field: (name) => sourceMap()?.field(name) ?? { line: 1, column: 1 },
+        inside: (path, offset) => sourceMap()?.inside(path, offset) ?? { line: 1, column: 1 },
       };
       const compile = (expression: string, path: string[]): Compiled | undefined => {
         try {
