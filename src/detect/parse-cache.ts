@@ -2,7 +2,7 @@
 // start-up, and the same files are parsed by the main thread and every worker on every run. A missing, unreadable
 // or unwritable cache only costs the parse; an edited file gets a new key, so a stale entry is never used.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,7 +34,9 @@ export const noParseCache: ParseCache = { get: () => undefined, set: () => {}, s
  */
 export function openParseCache(dir: string, format: string): ParseCache {
   if (dir === 'off') return noParseCache;
-  const file = join(dir, 'parsed-rules.json');
+  // one file per format, so two builds side by side (the bundled CLI and the modules tests import) do not take
+  // turns overwriting each other's cache
+  const file = join(dir, `parsed-rules-${createHash('sha1').update(format).digest('hex').slice(0, 12)}.json`);
   let entries: Record<string, unknown> = {};
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
@@ -69,9 +71,25 @@ export function openParseCache(dir: string, format: string): ParseCache {
         writeFileSync(temporary, JSON.stringify({ format, entries: kept } satisfies CacheFile));
         renameSync(temporary, file);
         changed = false;
+        removeStale(dir, file);
       } catch {
         // a read-only home or a full disk: the next run parses again
       }
     },
   };
+}
+
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/** Cache files of other formats (older builds) untouched for 30 days are removed when a new one is written. */
+function removeStale(dir: string, current: string): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path === current || !/^parsed-rules-[0-9a-f]{12}\.json$/.test(name)) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+    } catch {
+      // removed by another run meanwhile
+    }
+  }
 }
