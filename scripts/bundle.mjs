@@ -2,7 +2,7 @@
 // into build/src/bundle/. Loading one file instead of ~450 modules is most of a short run's start-up.
 import { rolldown } from 'rolldown';
 
-const BUNDLED = ['kysely', 'zod', '@marcbachmann/cel-js', 'commander', 'yaml', 'tldts', 'tldts-core', 'htmlparser2', 'domhandler', 'domelementtype', 'entities', 'cli-progress'];
+const BUNDLED = ['kysely', 'zod', '@marcbachmann/cel-js', 'commander', 'tldts', 'tldts-core', 'htmlparser2', 'domhandler', 'domelementtype', 'entities', 'cli-progress'];
 const bundled = (id) => BUNDLED.some((name) => id === name || id.startsWith(`${name}/`));
 
 const build = await rolldown({

@@ -1,7 +1,6 @@
 // The detection data files under rules/data: brands and their genuine domains, kinds of link hosts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { noParseCache, type ParseCache } from './parse-cache.js';
 import { foldDiacritics } from './text.js';
 import { isTextModel, type TextModel } from './text-model.js';
@@ -47,15 +46,6 @@ function stringList(value: unknown, file: string, what: string): string[] {
   return (value as string[]).map((v) => v.toLowerCase());
 }
 
-/** The YAML reading step of the data files (its code is part of the parse cache's format name). */
-export function parseReferenceYaml(source: string): unknown {
-  return parseYaml(source);
-}
-
-export function parseBrands(source: string, file: string): Brand[] {
-  return brandsFrom(parseReferenceYaml(source), file);
-}
-
 function brandsFrom(parsed: unknown, file: string): Brand[] {
   const doc = parsed as { brands?: Record<string, { name?: string; words?: unknown; hostWords?: unknown; domains?: unknown }> } | null;
   if (!doc?.brands || typeof doc.brands !== 'object') throw new DataFileError(file, 'expected a top-level "brands:" map');
@@ -82,10 +72,6 @@ function brandsFrom(parsed: unknown, file: string): Brand[] {
   return brands;
 }
 
-export function parseLinkHosts(source: string, file: string): Pick<ReferenceData, 'shorteners' | 'freeHosting' | 'riskyTlds'> {
-  return linkHostsFrom(parseReferenceYaml(source), file);
-}
-
 function linkHostsFrom(parsed: unknown, file: string): Pick<ReferenceData, 'shorteners' | 'freeHosting' | 'riskyTlds'> {
   const doc = (parsed ?? {}) as Record<string, unknown>;
   return {
@@ -96,18 +82,19 @@ function linkHostsFrom(parsed: unknown, file: string): Pick<ReferenceData, 'shor
 }
 
 export async function loadReferenceData(dataDir: string, cache: ParseCache = noParseCache): Promise<ReferenceData> {
-  const yamlOf = (file: string): unknown => {
+  const yamlOf = async (file: string): Promise<unknown> => {
     const source = readFileSync(file, 'utf8');
     const cached = cache.get<unknown>('data', source);
     if (cached !== undefined) return cached;
-    const parsed = parseReferenceYaml(source);
+    // the YAML library loads only when a data file is not in the parse cache
+    const parsed = (await import('yaml')).parse(source) as unknown;
     cache.set('data', source, parsed ?? null);
     return parsed;
   };
   const brandsFile = join(dataDir, 'brands.yaml');
   const hostsFile = join(dataDir, 'link-hosts.yaml');
-  const brands = brandsFrom(yamlOf(brandsFile), brandsFile);
-  const hosts = linkHostsFrom(yamlOf(hostsFile), hostsFile);
+  const brands = brandsFrom(await yamlOf(brandsFile), brandsFile);
+  const hosts = linkHostsFrom(await yamlOf(hostsFile), hostsFile);
   const brandByDomain = new Map<string, string>();
   for (const brand of brands) for (const domain of brand.domains) brandByDomain.set(domain, brand.id);
   const modelFile = join(dataDir, 'text-model.json');

@@ -35,8 +35,9 @@ export interface ScanOutput {
 
 export interface ScanDependencies {
   pool: AnalysisPool;
-  judge: Judge;
-  history?: SenderHistory;
+  /** may still be loading: messages are read and analysed meanwhile, and judged once it is there */
+  judge: Judge | Promise<Judge>;
+  history?: SenderHistory | Promise<SenderHistory | undefined>;
   /** called with every record in order; a store keeps them here */
   onRecord?: (output: ScanOutput) => Promise<void>;
 }
@@ -55,13 +56,21 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
     if ('error' in outcome) return { ref: item.ref, raw: item.raw, failure: outcome.error };
     return { ref: item.ref, ...outcome, ...(item.ref.path === '-' ? { raw: item.raw } : {}) };
   });
+  let ready: ReadyDependencies | undefined;
   for await (const batch of readyBatches(analysed, 256)) {
-    if (deps.history?.prefetch) {
+    ready ??= { judge: await deps.judge, history: await deps.history, onRecord: deps.onRecord };
+    if (ready.history?.prefetch) {
       const wanted = batch.flatMap((r) => ('analysis' in r && r.analysis.from.address ? [{ address: r.analysis.from.address, sha256: r.analysis.sha256 }] : []));
-      if (wanted.length) await deps.history.prefetch(wanted);
+      if (wanted.length) await ready.history.prefetch(wanted);
     }
-    for (const result of batch) yield await finish(result, deps);
+    for (const result of batch) yield await finish(result, ready);
   }
+}
+
+interface ReadyDependencies {
+  judge: Judge;
+  history: SenderHistory | undefined;
+  onRecord: ScanDependencies['onRecord'];
 }
 
 /** Groups what a generator has ready now (up to `max` items) without waiting for more than the first. */
@@ -91,7 +100,7 @@ export async function* readyBatches<T>(source: AsyncIterator<T> | AsyncIterable<
   }
 }
 
-async function finish(result: Analysed, deps: ScanDependencies): Promise<ScanOutput> {
+async function finish(result: Analysed, deps: ReadyDependencies): Promise<ScanOutput> {
   {
     let output: ScanOutput;
     if ('ioError' in result) {

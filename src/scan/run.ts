@@ -4,7 +4,7 @@ import cliProgress from 'cli-progress';
 import type { ScanCliOptions } from '../cli/commands/scan.js';
 import { ConfigError, type KizukiConfig, effectiveLimits, loadConfig } from '../config.js';
 import { loadDetector, updateProfile } from '../detect/index.js';
-import { type JudgedMessage, keepRawMessage, openStore, type Store } from '../store/index.js';
+import type { JudgedMessage, Store } from '../store/index.js';
 import { explain, type Lang, langFromEnv, type ScanTotals, summaryLine, tableHeader, tableRow } from './format.js';
 import { memoryHistory, storedHistory } from './history.js';
 import { type ScanOutput, scanMessages } from './pipeline.js';
@@ -52,31 +52,38 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
     block: config.detection.block,
   };
   // The workers start loading the analysis stack first, on their own cores, while this thread loads the rules and
-  // opens the store. For a single message the workers skip preparing the judgement: this thread has the detector
-  // loaded anyway, and loading it a second time in the worker would only delay the one verdict.
+  // opens the store. Workers prepare each judgement (the costly, history-free part) without compiling any rule, so
+  // even for a single message that work stays off this thread, which is busy loading the rules meanwhile.
   const single = isSingleMessage(paths);
   const pool = createAnalysisPool({
     workers: single ? 1 : config.scan.workers || availableParallelism(),
+    single,
     timeoutMs: config.scan.timeoutMs,
     workerMemoryMb: config.scan.workerMemoryMb,
     settings: {
       limits: effectiveLimits(config),
       auth: { mode: config.auth.mode, trustedHosts: config.auth.trustedHosts, dns: options.dnsFixture ? { fixture: options.dnsFixture } : 'system' },
       orgDomains: config.org.domains,
-      ...(single ? {} : { detection }),
+      detection,
     },
   });
-  let detector: Awaited<ReturnType<typeof loadDetector>>;
+  // The rules load and the store opens while the first messages are already being read and analysed; the scan
+  // loop waits for them only when it has a message to judge (and reports their failure from there).
   let store: Store | undefined;
-  try {
-    detector = await loadDetector(detection);
-    if (options.store !== false) store = await openStore(config.store.url);
-  } catch (error) {
-    await pool.close();
-    throw error;
-  }
+  let history: ReturnType<typeof storedHistory> | ReturnType<typeof memoryHistory> | undefined;
+  const ready = (async () => {
+    const detector = await loadDetector(detection);
+    // the store's code (Kysely, the SQL driver) is loaded only when there is a store to open
+    if (options.store !== false) store = await (await import('../store/index.js')).openStore(config.store.url);
+    history = store ? storedHistory(store, updateProfile) : memoryHistory(updateProfile);
+    return { detector, history };
+  })();
+  const judgeReady = ready.then((r) => r.detector);
+  const historyReady = ready.then((r) => r.history);
+  // handled where they are awaited (the scan loop); these only keep an early failure from counting as unhandled
+  judgeReady.catch(() => {});
+  historyReady.catch(() => {});
 
-  const history = store ? storedHistory(store, updateProfile) : memoryHistory(updateProfile);
   const showProgress = options.progress !== false && !options.explain && Boolean(err.isTTY);
   const total = showProgress ? await countScanTargets(paths) : 0;
   const bars = showProgress && total > 1 ? new cliProgress.MultiBar({ stream: err, clearOnComplete: true, hideCursor: true, format: ' {bar} {value}/{total} files | {rate} msg/s | {eta_formatted} left' }, cliProgress.Presets.shades_grey) : undefined;
@@ -111,11 +118,11 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
         const row = judgedRowFrom(o);
         if (!row) continue;
         // a message read from standard input exists nowhere else: keep a copy under the store's raw folder
-        if (o.raw) row.rawPath = (await keepRawMessage(store.rawDir, o.raw)).path;
+        if (o.raw) row.rawPath = (await (await import('../store/index.js')).keepRawMessage(store.rawDir, o.raw)).path;
         rows.push(row);
       }
       await store.transaction(async (tx) => {
-        if ('flush' in history) await history.flush(tx);
+        if (history && 'flush' in history) await history.flush(tx);
         if (rows.length) await tx.putJudgedMessages(rows);
       });
     }
@@ -123,9 +130,14 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
     lastFlush = performance.now();
   };
 
+  let headerDone = options.json === true || options.explain === true;
+  const header = () => {
+    if (!headerDone) print(tableHeader(lang));
+    headerDone = true;
+  };
   try {
-    if (!options.json && !options.explain) print(tableHeader(lang));
-    for await (const output of scanMessages(readSources(paths, summary), { pool, judge: detector, history })) {
+    for await (const output of scanMessages(readSources(paths, summary), { pool, judge: judgeReady, history: historyReady })) {
+      header();
       const { record } = output;
       if (record.verdict === null) totals.ioErrors += 1;
       else {
@@ -142,10 +154,14 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
         bar?.update(Math.min(filesDone, total), { rate: seconds > 0 ? Math.round(totals.messages / seconds) : 0 });
       }
     }
+    // with no message to judge, a rule or store failure still has to be reported
+    await ready;
     await flush();
+    header();
   } finally {
     bars?.stop();
     await pool.close();
+    await ready.catch(() => undefined);
     await store?.close();
   }
 
