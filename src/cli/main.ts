@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './v8-tuning.js';
 import { releaseWarmWorkers, warmAnalysisWorkers } from '../scan/warm-start.js';
 
 // Before anything else is loaded: a scan's workers begin loading the analysis stack on their own cores.
