@@ -12,6 +12,7 @@ import { createAnalysisPool } from './pool.js';
 import { judgedRowFrom } from './persist.js';
 import { readSources, type SourceSummary } from './sources.js';
 import { countScanTargets } from './targets.js';
+import { emptyTimings, timingsTable } from './timings.js';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_MALICIOUS = 1;
@@ -101,8 +102,12 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   let lastFlush = performance.now();
   let lastPath = '';
   let filesDone = 0;
+  const timings = options.timings ? emptyTimings() : undefined;
+  let firstVerdict = true;
   const emit = (output: ScanOutput) => {
     const { record } = output;
+    if (timings && firstVerdict) timings.firstVerdictMs = performance.now();
+    firstVerdict = false;
     if (options.explain) {
       const body = options.json ? JSON.stringify({ record, analysis: output.analysis, verdict: output.verdict }, null, 2) : explain(record, output.analysis, output.verdict, lang);
       out.write(`${body}\n\n`);
@@ -112,6 +117,7 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending.splice(0);
+    const storeStarted = performance.now();
     if (store) {
       const rows: JudgedMessage[] = [];
       for (const o of batch) {
@@ -126,8 +132,13 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
         if (rows.length) await tx.putJudgedMessages(rows);
       });
     }
+    const outputStarted = performance.now();
     for (const output of batch) emit(output);
     lastFlush = performance.now();
+    if (timings) {
+      timings.storeMs += outputStarted - storeStarted;
+      timings.outputMs += lastFlush - outputStarted;
+    }
   };
 
   let headerDone = options.json === true || options.explain === true;
@@ -136,7 +147,8 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
     headerDone = true;
   };
   try {
-    for await (const output of scanMessages(readSources(paths, summary), { pool, judge: judgeReady, history: historyReady })) {
+    if (timings) timings.startupMs = performance.now();
+    for await (const output of scanMessages(readSources(paths, summary), { pool, judge: judgeReady, history: historyReady, ...(timings ? { timings } : {}) })) {
       header();
       const { record } = output;
       if (record.verdict === null) totals.ioErrors += 1;
@@ -168,6 +180,11 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   totals.seconds = (performance.now() - started) / 1000;
   totals.skippedFiles = summary.skipped.length;
   if (!options.explain) err.write(`${summaryLine(totals, lang)}\n`);
+  if (timings) {
+    timings.messages = totals.messages;
+    timings.totalMs = performance.now();
+    err.write(`${timingsTable(timings, lang)}\n`);
+  }
   if (totals.ioErrors > 0) return EXIT_ERROR;
   return (totals.byVerdict.malicious ?? 0) > 0 ? EXIT_MALICIOUS : EXIT_CLEAN;
 }

@@ -23,7 +23,9 @@ export interface AnalysisTask {
   settingsId: number;
 }
 
-export type AnalysisOutcome = { analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement } | { error: string };
+export type AnalysisOutcome =
+  | { analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement; timings: { analyseMs: number; prepareMs: number } }
+  | { error: string };
 
 type Preparer = (analysis: Analysis) => PreparedJudgement;
 let preparerId = -1;
@@ -64,10 +66,13 @@ async function bounceOf(raw: Uint8Array): Promise<BounceInfo | undefined> {
 export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutcome> {
   try {
     const raw = task.raw instanceof Uint8Array ? task.raw : new Uint8Array(task.raw);
+    const started = performance.now();
     const analysis = await analyse(raw, optionsFor(task.settings, task.settingsId));
     const bounce = analysis.facts.isBounce || analysis.facts.isAutoReply ? await bounceOf(raw) : undefined;
+    const analysed = performance.now();
     const prepared = task.settings.detection ? (await preparerFor(task.settings.detection, task.settingsId))?.(analysis) : undefined;
-    return { analysis, ...(bounce ? { bounce } : {}), ...(prepared ? { prepared } : {}) };
+    const timings = { analyseMs: analysed - started, prepareMs: performance.now() - analysed };
+    return { analysis, ...(bounce ? { bounce } : {}), ...(prepared ? { prepared } : {}), timings };
   } catch (error) {
     return { error: `analysis failed: ${(error as Error).message ?? String(error)}` };
   }
