@@ -7,7 +7,9 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { corpusFiles, repoRoot, requireCorpus } from './corpus.js';
+import { comparisonSet, corpusFiles, repoRoot } from './corpus.js';
+
+export { comparisonSet };
 
 const PEERS = resolve(repoRoot, '../shared/peers');
 const CLI = join(repoRoot, 'build/src/bundle/kizuki.js');
@@ -36,19 +38,6 @@ export interface PeersBenchResult {
   memory?: { batchMessages: number; batchPeakRssMiB: number; mboxBytes: number; mboxMessages: number; mboxPeakRssMiB: number; mboxPerSecond: number };
 }
 
-/** Every 7th phishing or ham file of the corpus, sorted by path: the fixed comparison set. */
-export function comparisonSet(size = 1000): string[] {
-  const dir = requireCorpus();
-  const rows = readFileSync(join(dir, 'labels.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => line.split('\t'))
-    .filter((cols) => cols[1] === 'phishing' || cols[1] === 'ham')
-    .map((cols) => cols[0]!)
-    .sort();
-  return rows.filter((_, i) => i % 7 === 0).slice(0, size).map((p) => join(dir, p));
-}
 
 /** Peak resident memory of a child process and its threads, and its CPU time (all threads, and the main thread), sampled from /proc while it runs. */
 function watchPeakRss(pid: number): { stop: () => { peakRssMiB: number; cpuSeconds: number; mainCpuSeconds: number } } {
