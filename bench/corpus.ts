@@ -36,3 +36,17 @@ export function listFiles(dir: string): string[] {
   }
   return out.sort();
 }
+
+/** Every 7th phishing or ham file of the corpus, sorted by path: the fixed comparison set. */
+export function comparisonSet(size = 1000): string[] {
+  const dir = requireCorpus();
+  const rows = readFileSync(join(dir, 'labels.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => line.split('\t'))
+    .filter((cols) => cols[1] === 'phishing' || cols[1] === 'ham')
+    .map((cols) => cols[0]!)
+    .sort();
+  return rows.filter((_, i) => i % 7 === 0).slice(0, size).map((p) => join(dir, p));
+}

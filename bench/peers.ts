@@ -7,16 +7,21 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import { corpusFiles, repoRoot, requireCorpus } from './corpus.js';
+import { comparisonSet, corpusFiles, repoRoot } from './corpus.js';
+
+export { comparisonSet };
 
 const PEERS = resolve(repoRoot, '../shared/peers');
-const CLI = join(repoRoot, 'build/src/cli/main.js');
+const CLI = join(repoRoot, 'build/src/bundle/kizuki.js');
 
 export interface RunFigures {
   seconds: number;
   messages: number;
   perSecond: number;
   peakRssMiB: number;
+  /** CPU seconds, every thread of the process, and the main thread alone */
+  cpuSeconds: number;
+  mainCpuSeconds: number;
 }
 
 export interface PeersBenchResult {
@@ -28,31 +33,28 @@ export interface PeersBenchResult {
   ratioStore?: number;
   ratioNoStore?: number;
   startupMs: { median: number; runs: number[] };
+  /** `kizuki scan --json --timings` with the store on the same files: the stage table it printed */
+  stages?: string;
   memory?: { batchMessages: number; batchPeakRssMiB: number; mboxBytes: number; mboxMessages: number; mboxPeakRssMiB: number; mboxPerSecond: number };
 }
 
-/** Every 7th phishing or ham file of the corpus, sorted by path: the issue's fixed comparison set. */
-export function comparisonSet(size = 1000): string[] {
-  const dir = requireCorpus();
-  const rows = readFileSync(join(dir, 'labels.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => line.split('\t'))
-    .filter((cols) => cols[1] === 'phishing' || cols[1] === 'ham')
-    .map((cols) => cols[0]!)
-    .sort();
-  return rows.filter((_, i) => i % 7 === 0).slice(0, size).map((p) => join(dir, p));
-}
 
-/** Peak resident memory of a child process and its threads, sampled from /proc while it runs. */
-function watchPeakRss(pid: number): { stop: () => number } {
+/** Peak resident memory of a child process and its threads, and its CPU time (all threads, and the main thread), sampled from /proc while it runs. */
+function watchPeakRss(pid: number): { stop: () => { peakRssMiB: number; cpuSeconds: number; mainCpuSeconds: number } } {
   let peakKb = 0;
+  let cpuTicks = 0;
+  let mainTicks = 0;
+  const ticks = (stat: string) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
   const read = () => {
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const hwm = /VmHWM:\s+(\d+)/.exec(status);
       if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      cpuTicks = Math.max(cpuTicks, ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')));
+      mainTicks = Math.max(mainTicks, ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')));
     } catch {
       // the process has ended
     }
@@ -61,12 +63,23 @@ function watchPeakRss(pid: number): { stop: () => number } {
   return {
     stop: () => {
       clearInterval(timer);
-      return Math.round(peakKb / 1024);
+      return { peakRssMiB: Math.round(peakKb / 1024), cpuSeconds: cpuTicks / 100, mainCpuSeconds: mainTicks / 100 };
     },
   };
 }
 
-async function timed(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; countLines?: boolean } = {}): Promise<{ seconds: number; lines: number; peakRssMiB: number; firstLineMs?: number }> {
+interface TimedRun {
+  seconds: number;
+  lines: number;
+  peakRssMiB: number;
+  /** CPU seconds of the whole process (every thread) and of its main thread, as last sampled */
+  cpuSeconds: number;
+  mainCpuSeconds: number;
+  stderr: string;
+  firstLineMs?: number;
+}
+
+async function timed(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; countLines?: boolean } = {}): Promise<TimedRun> {
   const started = performance.now();
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
   const rss = watchPeakRss(child.pid!);
@@ -78,19 +91,19 @@ async function timed(command: string, args: string[], options: { input?: string;
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-2000);
+    stderr = (stderr + chunk.toString()).slice(-4000);
   });
   if (options.input !== undefined) child.stdin.end(options.input);
   else child.stdin.end();
   const [code] = (await once(child, 'close')) as [number | null];
   const seconds = (performance.now() - started) / 1000;
-  const peakRssMiB = rss.stop();
+  const usage = rss.stop();
   if (code !== 0 && code !== 1) throw new Error(`${command} ${args.slice(0, 3).join(' ')} … exited ${code}: ${stderr}`);
-  return { seconds, lines, peakRssMiB, ...(firstLineMs !== undefined ? { firstLineMs } : {}) };
+  return { seconds, lines, ...usage, stderr, ...(firstLineMs !== undefined ? { firstLineMs } : {}) };
 }
 
-function figures(run: { seconds: number; lines: number; peakRssMiB: number }, messages: number): RunFigures {
-  return { seconds: run.seconds, messages, perSecond: messages / run.seconds, peakRssMiB: run.peakRssMiB };
+function figures(run: TimedRun, messages: number): RunFigures {
+  return { seconds: run.seconds, messages, perSecond: messages / run.seconds, peakRssMiB: run.peakRssMiB, cpuSeconds: run.cpuSeconds, mainCpuSeconds: run.mainCpuSeconds };
 }
 
 function rspamdAvailable(): string | undefined {
@@ -182,6 +195,12 @@ export async function benchPeers(options: { memory: boolean; mboxBytes: number; 
     }
     if (best.rspamd) rspamd = { ...best.rspamd, processes: rspamdProcesses() };
 
+    // where the time goes, stage by stage, in one more run with the store
+    const stagesDir = join(scratch, 'store-stages');
+    mkdirSync(stagesDir);
+    const staged = await timed(process.execPath, [...scanArgs(files, join(stagesDir, 'kizuki.db')), '--timings']);
+    const stages = staged.stderr.slice(staged.stderr.indexOf('time by stage')).trimEnd();
+
     let memory: PeersBenchResult['memory'];
     if (options.memory) {
       const all = corpusFiles();
@@ -207,6 +226,7 @@ export async function benchPeers(options: { memory: boolean; mboxBytes: number; 
       ...(rspamd ? { rspamd, ratioStore: best.store!.perSecond / rspamd.perSecond, ratioNoStore: best.noStore!.perSecond / rspamd.perSecond } : {}),
       ...(missing ? { rspamdMissing: missing } : {}),
       startupMs: { median: sorted[Math.floor(sorted.length / 2)]!, runs: startups },
+      stages,
       ...(memory ? { memory } : {}),
     };
   } finally {

@@ -27,13 +27,16 @@ if (sections.includes('peers')) {
   const r = await benchPeers({ memory: true, mboxBytes: quick ? 200 * 1024 * 1024 : 2 * 1024 * 1024 * 1024, log: (line) => say(`  ${line}`) });
   report.peers = r;
   const rate = (x: { perSecond: number; seconds: number; peakRssMiB: number }) => `${Math.round(x.perSecond)} msg/s (${f1(x.seconds)} s, peak RSS ${x.peakRssMiB} MiB)`;
-  say(`kizuki scan --json, default store: ${rate(r.kizukiStore)}`);
-  say(`kizuki scan --json --no-store:     ${rate(r.kizukiNoStore)}`);
+  const cpu = (x: { cpuSeconds: number; mainCpuSeconds: number; messages: number }) =>
+    `CPU ${f1(x.cpuSeconds)} s in all threads, ${f1((x.cpuSeconds * 1000) / x.messages)} ms per message; main thread ${f1(x.mainCpuSeconds)} s`;
+  say(`kizuki scan --json, default store: ${rate(r.kizukiStore)}; ${cpu(r.kizukiStore)}`);
+  say(`kizuki scan --json --no-store:     ${rate(r.kizukiNoStore)}; ${cpu(r.kizukiNoStore)}`);
   if (r.rspamd) {
     say(`rspamd (${r.rspamd.processes} scanner processes, rspamc):  ${rate(r.rspamd)}`);
     say(`ratio Kizuki / Rspamd: ${r.ratioStore?.toFixed(2)}× with the store, ${r.ratioNoStore?.toFixed(2)}× without`);
   } else say(r.rspamdMissing ?? 'rspamd not measured');
   say(`start-up, one message on standard input to its verdict line: median ${r.startupMs.median} ms (runs: ${r.startupMs.runs.join(', ')} ms)`);
+  if (r.stages) say(`kizuki scan --json --timings (default store, same files):\n${r.stages.replace(/^/gm, '  ')}`);
   if (r.memory) {
     say(`peak RSS, ${r.memory.batchMessages}-message batch with the store: ${r.memory.batchPeakRssMiB} MiB`);
     say(`peak RSS, ${f1(r.memory.mboxBytes / 2 ** 30)} GiB mbox of ${r.memory.mboxMessages} messages: ${r.memory.mboxPeakRssMiB} MiB (${Math.round(r.memory.mboxPerSecond)} msg/s)`);

@@ -1,11 +1,17 @@
 // Kizuki's configuration: one YAML file (kizuki.config.yaml by default), validated with clear errors.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { DEFAULT_LIMITS, DEFAULT_TRUSTED_HOSTS } from './mail/options.js';
 import { providersSchema } from './providers/config.js';
 import { respondSchema } from './respond/config.js';
+
+// The YAML library loads only when there is a configuration file to read (most scans have none).
+const requireFromHere = createRequire(import.meta.url);
+function parseYaml(text: string): unknown {
+  return (requireFromHere('yaml') as typeof import('yaml')).parse(text);
+}
 
 const domainList = z.array(z.string().min(1).transform((d) => d.toLowerCase().replace(/^@/, '')));
 

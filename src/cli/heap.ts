@@ -1,4 +1,4 @@
-// Imported first by main.ts, so it runs before any other module loads: `kizuki scan` runs with bounded heaps
+// Imported by main.ts before any other module loads: `kizuki scan` runs with bounded heaps
 // (src/scan/memory.ts). The flags must be in place before loading grows the young generation, which would otherwise
 // stay grown for the whole scan. They cost a one-message scan nothing measurable, so every scan gets them.
 import { boundScanHeaps } from '../scan/memory.js';

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
+import './v8-tuning.js';
 import './heap.js';
-import { Command, CommanderError } from 'commander';
-import { commandModules } from './commands/index.js';
+import { releaseWarmWorkers, warmAnalysisWorkers } from '../scan/warm-start.js';
+
+// Before anything else is loaded: a scan's workers begin loading the analysis stack on their own cores.
+warmAnalysisWorkers(process.argv.slice(2));
+
+const { Command, CommanderError } = await import('commander');
+const { commandModules } = await import('./commands/index.js');
 
 // Exit codes: 0 = nothing malicious, 1 = something malicious, 2 = usage or I/O error.
 const program = new Command('kizuki')
@@ -19,4 +25,6 @@ try {
     process.stderr.write(`kizuki: ${(error as Error).message}\n`);
     process.exitCode = 2;
   }
+} finally {
+  await releaseWarmWorkers();
 }

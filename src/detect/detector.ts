@@ -1,30 +1,17 @@
 // Loading the rule pack and judging messages: rules compile once; judge() is synchronous.
-import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Analysis } from '../model/analysis.js';
 import type { Reason, SenderProfile, Verdict } from '../model/verdict.js';
 import { type CelContext, createEnvironment, fromCel, toCelContext } from './environment.js';
-import { loadReferenceData, type ReferenceData } from './reference-data.js';
-import { type RuleDefinition, type RuleProblem, type RuleSample, readRuleFile } from './rule-file.js';
-import { type ProtectedDomain, protectDomain } from './similarity.js';
+import { builtInRulesDir, type DetectionOptions, loadViewContext, type PreparedJudgement, parseCacheFor, prepareJudgement } from './preparer.js';
+import type { RuleDefinition, RuleProblem, RuleSample, RuleSourceMap } from './rule-file.js';
 import { decide, type FiredRule } from './verdict.js';
-import { buildContentView, type ContentView, type DetectionView, type ViewContext, withHistory } from './view.js';
+import { type DetectionView, type ViewContext, withHistory } from './view.js';
 
-export interface DetectionOptions {
-  /** rule folders; the built-in rules/ folder is always loaded first */
-  ruleDirs: string[];
-  orgDomains: string[];
-  knownContactDomains?: string[];
-  allow?: { senders: string[]; domains: string[] };
-  block?: { senders: string[]; domains: string[] };
-  /** use the shipped text model (rules/data/text-model.json) when present; default true */
-  useTextModel?: boolean;
-  /** override verdict.ts MODEL_POINTS_WITHOUT_PATH (measurement only) */
-  modelPointsWithoutPath?: number;
-}
+export type { DetectionOptions, PreparedJudgement } from './preparer.js';
+export { builtInRulesDir, loadPreparer } from './preparer.js';
 
 export interface RuleInfo {
   id: string;
@@ -51,7 +38,6 @@ export interface Detector {
   rules: RuleInfo[];
 }
 
-export type PreparedJudgement = { content: ContentView } | { error: string };
 
 /** Every problem of every bad rule file, each with its file and position. */
 export class RuleLoadError extends Error {
@@ -83,17 +69,6 @@ export interface LoadedRules {
   modelPointsWithoutPath?: number;
 }
 
-/** The rules/ folder shipped with Kizuki: the nearest ancestor folder holding rules/data/brands.yaml. */
-export function builtInRulesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'rules');
-    if (existsSync(join(candidate, 'data', 'brands.yaml'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('the built-in rules/ folder was not found beside the Kizuki installation');
-}
-
 async function ruleFilesIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
@@ -102,46 +77,20 @@ async function ruleFilesIn(dir: string): Promise<string[]> {
     .sort();
 }
 
-function lowerSet(values: readonly string[] | undefined): Set<string> {
-  return new Set((values ?? []).map((v) => v.trim().toLowerCase()).filter(Boolean));
-}
-
-function viewContext(options: DetectionOptions, data: ReferenceData): ViewContext {
-  const orgDomains = lowerSet(options.orgDomains);
-  const knownContactDomains = lowerSet(options.knownContactDomains);
-  const protectedDomains: ProtectedDomain[] = [];
-  for (const d of orgDomains) {
-    const p = protectDomain(d, 'organisation');
-    if (p) protectedDomains.push(p);
-  }
-  for (const d of knownContactDomains) {
-    const p = protectDomain(d, 'contact');
-    if (p) protectedDomains.push(p);
-  }
-  for (const brand of data.brands) {
-    for (const d of brand.domains) {
-      const p = protectDomain(d, 'brand');
-      if (p && !protectedDomains.some((q) => q.domain === p.domain)) protectedDomains.push(p);
-    }
-  }
-  return {
-    data,
-    orgDomains,
-    knownContactDomains,
-    protectedDomains,
-    allow: { senders: lowerSet(options.allow?.senders), domains: lowerSet(options.allow?.domains) },
-    block: { senders: lowerSet(options.block?.senders), domains: lowerSet(options.block?.domains) },
-    hostCache: new Map(),
-    model: options.useTextModel === false ? undefined : data.model,
-  };
+// The YAML reader (and the YAML library) loads only when a rule file is not in the parse cache.
+let ruleFileModule: typeof import('./rule-file.js') | undefined;
+async function ruleReader(): Promise<typeof import('./rule-file.js')> {
+  ruleFileModule ??= await import('./rule-file.js');
+  return ruleFileModule;
 }
 
 /** Reads and compiles every rule; collects every problem instead of stopping at the first. */
 export async function loadRules(options: DetectionOptions): Promise<LoadedRules> {
   const builtIn = builtInRulesDir();
   const dirs = [builtIn, ...options.ruleDirs.map((d) => resolve(d)).filter((d) => d !== builtIn)];
-  const data = await loadReferenceData(join(builtIn, 'data'));
-  const context = viewContext(options, data);
+  const cache = parseCacheFor(options);
+  const context = await loadViewContext(options, cache);
+  const data = context.data;
   const env = createEnvironment(data, context.protectedDomains);
   const problems: RuleProblem[] = [];
   const rules: CompiledRule[] = [];
@@ -157,11 +106,25 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
     for (const file of files) {
       // rule files are small: one synchronous read each is far cheaper at start-up than a promise round trip
       const source = readFileSync(file, 'utf8');
-      const read = readRuleFile(source, file);
-      problems.push(...read.problems);
-      if (!read.rule || !read.map || read.problems.length) continue;
-      const rule = read.rule;
-      const map = read.map;
+      const cached = cache.get<Omit<RuleDefinition, 'file'>>('rule', source);
+      let map: RuleSourceMap | undefined;
+      let rule: RuleDefinition;
+      if (cached) {
+        rule = { ...cached, file };
+      } else {
+        const read = (await ruleReader()).readRuleFile(source, file);
+        problems.push(...read.problems);
+        if (!read.rule || !read.map || read.problems.length) continue;
+        cache.set('rule', source, { ...read.rule, file: undefined });
+        rule = read.rule;
+        map = read.map;
+      }
+      // Positions are only needed to report a problem: a rule taken from the cache reads its file again then.
+      const positions = async (): Promise<RuleSourceMap> => {
+        map ??= (await ruleReader()).readRuleFile(source, file).map;
+        return map ?? { field: () => ({ line: 1, column: 1 }), inside: () => ({ line: 1, column: 1 }) };
+      };
+      const failures: Array<{ path: string[]; offset: number; message: string }> = [];
       const compile = (expression: string, path: string[]): Compiled | undefined => {
         try {
           const parsed = env.parse(expression);
@@ -173,8 +136,7 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
           return parsed as unknown as Compiled;
         } catch (error) {
           const e = error as Error & { range?: { start: number }; summary?: string };
-          const where = map.inside(path, e.range?.start ?? 0);
-          problems.push({ file, ...where, message: `${path.join('.')}: ${e.summary ?? e.message.split('\n')[0]}` });
+          failures.push({ path, offset: e.range?.start ?? 0, message: `${path.join('.')}: ${e.summary ?? e.message.split('\n')[0]}` });
           return undefined;
         }
       };
@@ -184,8 +146,9 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
         const fn = compile(expression, ['evidence', name]);
         if (fn) evidence.push([name, fn]);
       }
+      for (const failure of failures) problems.push({ file, ...(await positions()).inside(failure.path, failure.offset), message: failure.message });
       if (seen.has(rule.id)) {
-        problems.push({ file, ...map.field('id'), message: `duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})` });
+        problems.push({ file, ...(await positions()).field('id'), message: `duplicate rule id "${rule.id}" (also in ${seen.get(rule.id)})` });
         continue;
       }
       if (!condition || evidence.length !== Object.keys(rule.evidence).length) continue;
@@ -210,6 +173,7 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
       });
     }
   }
+  cache.save();
   return { rules, problems, context, modelPointsWithoutPath: options.modelPointsWithoutPath };
 }
 
@@ -273,13 +237,7 @@ function fill(template: string, values: Record<string, string>): string {
 
 export function detectorFrom(loaded: LoadedRules): Detector {
   const { rules, context } = loaded;
-  const prepare = (analysis: Analysis): PreparedJudgement => {
-    try {
-      return { content: buildContentView(analysis, context) };
-    } catch (error) {
-      return { error: (error as Error).message };
-    }
-  };
+  const prepare = (analysis: Analysis): PreparedJudgement => prepareJudgement(analysis, context);
   const judgePrepared = (prepared: PreparedJudgement, analysis: Analysis, profile?: SenderProfile): Verdict => {
     // an Analysis missing parts the view needs: say so on the verdict rather than stop a batch
     if ('error' in prepared) return decide([], [`view: ${prepared.error}`]);

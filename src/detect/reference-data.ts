@@ -1,7 +1,7 @@
 // The detection data files under rules/data: brands and their genuine domains, kinds of link hosts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { noParseCache, type ParseCache } from './parse-cache.js';
 import { foldDiacritics } from './text.js';
 import { isTextModel, type TextModel } from './text-model.js';
 import { existsSync } from 'node:fs';
@@ -46,8 +46,8 @@ function stringList(value: unknown, file: string, what: string): string[] {
   return (value as string[]).map((v) => v.toLowerCase());
 }
 
-export function parseBrands(source: string, file: string): Brand[] {
-  const doc = parseYaml(source) as { brands?: Record<string, { name?: string; words?: unknown; hostWords?: unknown; domains?: unknown }> } | null;
+function brandsFrom(parsed: unknown, file: string): Brand[] {
+  const doc = parsed as { brands?: Record<string, { name?: string; words?: unknown; hostWords?: unknown; domains?: unknown }> } | null;
   if (!doc?.brands || typeof doc.brands !== 'object') throw new DataFileError(file, 'expected a top-level "brands:" map');
   const brands: Brand[] = [];
   for (const [id, entry] of Object.entries(doc.brands)) {
@@ -72,8 +72,8 @@ export function parseBrands(source: string, file: string): Brand[] {
   return brands;
 }
 
-export function parseLinkHosts(source: string, file: string): Pick<ReferenceData, 'shorteners' | 'freeHosting' | 'riskyTlds'> {
-  const doc = (parseYaml(source) ?? {}) as Record<string, unknown>;
+function linkHostsFrom(parsed: unknown, file: string): Pick<ReferenceData, 'shorteners' | 'freeHosting' | 'riskyTlds'> {
+  const doc = (parsed ?? {}) as Record<string, unknown>;
   return {
     shorteners: new Set(stringList(doc.shorteners, file, 'shorteners')),
     freeHosting: stringList(doc.freeHosting, file, 'freeHosting'),
@@ -81,11 +81,20 @@ export function parseLinkHosts(source: string, file: string): Pick<ReferenceData
   };
 }
 
-export async function loadReferenceData(dataDir: string): Promise<ReferenceData> {
+export async function loadReferenceData(dataDir: string, cache: ParseCache = noParseCache): Promise<ReferenceData> {
+  const yamlOf = async (file: string): Promise<unknown> => {
+    const source = readFileSync(file, 'utf8');
+    const cached = cache.get<unknown>('data', source);
+    if (cached !== undefined) return cached;
+    // the YAML library loads only when a data file is not in the parse cache
+    const parsed = (await import('yaml')).parse(source) as unknown;
+    cache.set('data', source, parsed ?? null);
+    return parsed;
+  };
   const brandsFile = join(dataDir, 'brands.yaml');
   const hostsFile = join(dataDir, 'link-hosts.yaml');
-  const brands = parseBrands(readFileSync(brandsFile, 'utf8'), brandsFile);
-  const hosts = parseLinkHosts(readFileSync(hostsFile, 'utf8'), hostsFile);
+  const brands = brandsFrom(await yamlOf(brandsFile), brandsFile);
+  const hosts = linkHostsFrom(await yamlOf(hostsFile), hostsFile);
   const brandByDomain = new Map<string, string>();
   for (const brand of brands) for (const domain of brand.domains) brandByDomain.set(domain, brand.id);
   const modelFile = join(dataDir, 'text-model.json');

@@ -345,7 +345,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     invisibleChars: countInvisible(rawLead),
     quotesRecipientAddress: recipientAddresses.some((r) => opening.includes(r)),
     linksToSender: webLinks.length ? webLinks.filter((l) => l.sameAsSender).length / webLinks.length : 1,
-    visibleTextLength: bodyText.replace(/<?\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ').replace(/\s+/g, ' ').trim().length,
+    visibleTextLength: (bodyText.includes('://') ? bodyText.replace(/<?\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ') : bodyText).replace(/\s+/g, ' ').trim().length,
     decoratedWording: isDecorated(analysis.subject) || isDecorated(analysis.from.name),
     returnedSubject: returned?.subject ?? '',
     returnedLure: returnedLures ? returnedLures.fileShare || returnedLures.credential || returnedLures.accountThreat || returnedLures.mailboxQuota || isFileShareSubject(returnedSubjectNorm) : false,

@@ -6,18 +6,25 @@
 // times what survived the last full collection before collecting again (the main thread's heap reached 140 MiB for
 // 25 MiB live), and it doubles the young generation up to 16 MiB per semi-space whenever much survives a
 // scavenge, which in a pipeline of messages in flight is always. Both are V8 flags read at every collection, so
-// setting them before the analysis workers start bounds all three heaps: the old generation grows by a quarter of
-// what is live, and the young generation keeps its initial size. The price is more, smaller collections: about
-// 10 % more CPU time on the batch.
+// setting them bounds all three heaps: the old generation grows by a quarter of what is live, and the young
+// generation keeps its initial size. The price is more, smaller collections: about 10 % more CPU time on the batch.
+//
+// One catch: V8 puts a semi-space growth factor below 2 back to 2 whenever it creates an isolate, that is whenever
+// a worker thread starts (measured: test/scan/memory.test.ts). Worker threads start after the flags are set (the
+// warm start, piscina's on-demand threads, a worker replaced after a time-out), so the flags are set again every
+// 50 ms for as long as the scan runs: a process-wide, one-line call, far cheaper than one scavenge.
 import { setFlagsFromString } from 'node:v8';
 
-/** V8 flags a multi-message scan runs with, and why each is there (see the head of this file). */
+/** V8 flags a scan runs with, and why each is there (see the head of this file). */
 export const SCAN_HEAP_FLAGS: ReadonlyArray<{ name: string; value: number }> = [
   // the next full collection comes when the old generation has grown by 25 % of what survived the last one
   { name: 'heap-growing-percent', value: 25 },
   // the young generation stays at its initial size instead of doubling under load
   { name: 'semi-space-growth-factor', value: 1 },
 ];
+
+/** How often the flags are set again, in ms (worker threads starting reset one of them). */
+export const REAPPLY_MS = 50;
 
 /**
  * The flags still to set: a flag the user already gave node (on the command line or in NODE_OPTIONS) is theirs,
@@ -29,23 +36,16 @@ export function heapFlagsToSet(execArgv: readonly string[] = process.execArgv, n
 }
 
 /**
- * Applies SCAN_HEAP_FLAGS to this process. They are process-wide, so only the process's entry point should call
- * this (src/cli/heap.ts does, for `kizuki scan`, before the analysis stack loads).
+ * Applies SCAN_HEAP_FLAGS to this process and keeps them applied while it runs (the timer does not keep the process
+ * alive). They are process-wide, so only the process's entry point calls this: src/cli/heap.ts, for `kizuki scan`,
+ * before the analysis stack loads. Returns the flags set and a function that stops re-applying them.
  */
-export function boundScanHeaps(): string[] {
+export function boundScanHeaps(): { flags: string[]; stop: () => void } {
   const flags = heapFlagsToSet();
-  for (const flag of flags) setFlagsFromString(flag);
-  // Starting a worker thread puts these flags back to node's defaults (measured: the main thread's young generation
-  // grew to 16 MiB semi-spaces anyway), so each analysis worker sets them again once it runs; it finds them here.
-  process.env[FLAGS_ENV] = flags.join(' ');
-  return flags;
-}
-
-const FLAGS_ENV = 'KIZUKI_SCAN_HEAP_FLAGS';
-
-/** In an analysis worker: set again the flags the scan's entry point set (a no-op when it set none). */
-export function restoreScanHeapFlags(): void {
-  for (const flag of (process.env[FLAGS_ENV] ?? '').split(' ')) {
-    if (SCAN_HEAP_FLAGS.some((known) => flag.startsWith(`--${known.name}=`))) setFlagsFromString(flag);
-  }
+  const apply = () => {
+    for (const flag of flags) setFlagsFromString(flag);
+  };
+  apply();
+  const timer = flags.length ? setInterval(apply, REAPPLY_MS).unref() : undefined;
+  return { flags, stop: () => clearInterval(timer) };
 }

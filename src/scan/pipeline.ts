@@ -8,6 +8,7 @@ import { orderedMap } from './ordered.js';
 import type { AnalysisPool } from './pool.js';
 import { type BounceInfo, type ScanRecord, recordForIoError, recordForUnanalysable, recordFromAnalysis } from './record.js';
 import type { SourceItem, SourceRef } from './sources.js';
+import type { StageTimings } from './timings.js';
 
 /** What the pipeline needs from the detection stage. */
 export interface Judge {
@@ -35,14 +36,17 @@ export interface ScanOutput {
 
 export interface ScanDependencies {
   pool: AnalysisPool;
-  judge: Judge;
-  history?: SenderHistory;
+  /** may still be loading: messages are read and analysed meanwhile, and judged once it is there */
+  judge: Judge | Promise<Judge>;
+  history?: SenderHistory | Promise<SenderHistory | undefined>;
   /** called with every record in order; a store keeps them here */
   onRecord?: (output: ScanOutput) => Promise<void>;
+  /** when given, each stage's time is added here (`kizuki scan --timings`) */
+  timings?: StageTimings;
 }
 
 type Analysed =
-  | { ref: SourceRef; analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement; raw?: Uint8Array }
+  | { ref: SourceRef; analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement; raw?: Uint8Array; timings?: { analyseMs: number; prepareMs: number } }
   | { ref: SourceRef; raw: Uint8Array; failure: string }
   | { ref: SourceRef; ioError: string };
 
@@ -55,13 +59,26 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
     if ('error' in outcome) return { ref: item.ref, raw: item.raw, failure: outcome.error };
     return { ref: item.ref, ...outcome, ...(item.ref.path === '-' ? { raw: item.raw } : {}) };
   });
+  let ready: ReadyDependencies | undefined;
   for await (const batch of readyBatches(analysed, 256)) {
-    if (deps.history?.prefetch) {
-      const wanted = batch.flatMap((r) => ('analysis' in r && r.analysis.from.address ? [{ address: r.analysis.from.address, sha256: r.analysis.sha256 }] : []));
-      if (wanted.length) await deps.history.prefetch(wanted);
+    if (!ready) {
+      const waitStarted = performance.now();
+      ready = { judge: await deps.judge, history: await deps.history, onRecord: deps.onRecord, timings: deps.timings };
+      if (deps.timings) deps.timings.waitForRulesMs += performance.now() - waitStarted;
     }
-    for (const result of batch) yield await finish(result, deps);
+    if (ready.history?.prefetch) {
+      const wanted = batch.flatMap((r) => ('analysis' in r && r.analysis.from.address ? [{ address: r.analysis.from.address, sha256: r.analysis.sha256 }] : []));
+      if (wanted.length) await ready.history.prefetch(wanted);
+    }
+    for (const result of batch) yield await finish(result, ready);
   }
+}
+
+interface ReadyDependencies {
+  judge: Judge;
+  history: SenderHistory | undefined;
+  onRecord: ScanDependencies['onRecord'];
+  timings: StageTimings | undefined;
 }
 
 /** Groups what a generator has ready now (up to `max` items) without waiting for more than the first. */
@@ -91,7 +108,7 @@ export async function* readyBatches<T>(source: AsyncIterator<T> | AsyncIterable<
   }
 }
 
-async function finish(result: Analysed, deps: ScanDependencies): Promise<ScanOutput> {
+async function finish(result: Analysed, deps: ReadyDependencies): Promise<ScanOutput> {
   {
     let output: ScanOutput;
     if ('ioError' in result) {
@@ -101,11 +118,22 @@ async function finish(result: Analysed, deps: ScanDependencies): Promise<ScanOut
       output = { record: recordForUnanalysable(result.ref, result.raw, sha256, result.failure) };
     } else {
       const { analysis } = result;
+      const timings = deps.timings;
+      const t0 = timings ? performance.now() : 0;
       const sender = analysis.from.address;
       const profile = sender && deps.history ? await deps.history.get(sender) : undefined;
+      const t1 = timings ? performance.now() : 0;
       const verdict =
         result.prepared && deps.judge.judgePrepared ? deps.judge.judgePrepared(result.prepared, analysis, profile) : deps.judge.judge(analysis, profile);
+      const t2 = timings ? performance.now() : 0;
       if (sender && deps.history) await deps.history.observe(analysis, verdict, profile);
+      if (timings) {
+        const t3 = performance.now();
+        timings.historyMs += t1 - t0 + (t3 - t2);
+        timings.judgeMs += t2 - t1;
+        timings.analyseMs += result.timings?.analyseMs ?? 0;
+        timings.prepareMs += result.timings?.prepareMs ?? 0;
+      }
       output = { record: recordFromAnalysis(result.ref, analysis, verdict, result.bounce), analysis, verdict, ...(result.raw ? { raw: result.raw } : {}) };
     }
     if (deps.onRecord) await deps.onRecord(output);

@@ -1,7 +1,7 @@
 // The analysis pool: worker threads (piscina) with a per-message time limit and a per-worker heap limit.
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
-import type { AnalysisOutcome, AnalysisTask, AnalysisTaskSettings } from './worker.js';
+import { newPiscina, takeWarmWorkers } from './warm-start.js';
+import type { AnalysisOutcome, AnalysisTaskSettings } from './worker.js';
 
 export interface AnalysisPoolOptions {
   /** worker threads; 0 = one per CPU core */
@@ -9,6 +9,8 @@ export interface AnalysisPoolOptions {
   timeoutMs: number;
   workerMemoryMb: number;
   settings: AnalysisTaskSettings;
+  /** only one message will be analysed (so warm workers of any count will do) */
+  single?: boolean;
 }
 
 export interface AnalysisPool {
@@ -17,17 +19,13 @@ export interface AnalysisPool {
   close(): Promise<void>;
 }
 
+let nextSettingsId = 0;
+
 export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
+  const settingsId = nextSettingsId++;
   const threads = options.workers > 0 ? options.workers : availableParallelism();
-  const piscina = new Piscina<AnalysisTask, AnalysisOutcome>({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: 60_000,
-    // A small young generation keeps each worker's resident memory down (about 17 MB less per worker on the corpus)
-    // at no measurable cost in CPU time: most of an analysis's garbage is short-lived and small.
-    resourceLimits: { maxOldGenerationSizeMb: options.workerMemoryMb, maxYoungGenerationSizeMb: 8 },
-  });
+  const wanted = { threads, workerMemoryMb: options.workerMemoryMb, single: options.single === true };
+  const piscina = takeWarmWorkers(wanted) ?? newPiscina({ minThreads: threads, maxThreads: threads, workerMemoryMb: options.workerMemoryMb });
   let running = 0;
   return {
     threads,
@@ -38,7 +36,7 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
       const signal = AbortSignal.timeout(queued ? options.timeoutMs * 2 : options.timeoutMs);
       running += 1;
       try {
-        return await piscina.run({ raw, settings: options.settings }, { signal });
+        return await piscina.run({ raw, settings: options.settings, settingsId }, { signal });
       } catch (error) {
         return { error: describePoolError(error, options) };
       } finally {

@@ -4,12 +4,9 @@ import { bounceSummary } from '../events/bounce.js';
 import { analyse } from '../mail/analyse.js';
 import { type AuthOptions, type AnalysisLimits, defaultAnalyseOptions } from '../mail/options.js';
 import type { Analysis } from '../model/analysis.js';
-import { type DetectionOptions, type Detector, loadDetector, type PreparedJudgement } from '../detect/index.js';
+import { type DetectionOptions, loadPreparer, type PreparedJudgement } from '../detect/preparer.js';
 import type { BounceInfo } from './record.js';
 import { fixtureResolverFromFile, systemResolver } from './resolver.js';
-import { restoreScanHeapFlags } from './memory.js';
-
-restoreScanHeapFlags();
 
 export interface AnalysisTaskSettings {
   limits: AnalysisLimits;
@@ -22,36 +19,39 @@ export interface AnalysisTaskSettings {
 export interface AnalysisTask {
   raw: Uint8Array;
   settings: AnalysisTaskSettings;
+  /** the same number for the same settings: the worker prepares its options once per settings, not per message */
+  settingsId: number;
 }
 
-export type AnalysisOutcome = { analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement } | { error: string };
+export type AnalysisOutcome =
+  | { analysis: Analysis; bounce?: BounceInfo; prepared?: PreparedJudgement; timings: { analyseMs: number; prepareMs: number } }
+  | { error: string };
 
-let detectorKey = '';
-let detector: Promise<Detector | undefined> | undefined;
+type Preparer = (analysis: Analysis) => PreparedJudgement;
+let preparerId = -1;
+let preparer: Promise<Preparer | undefined> | undefined;
 
-/** The worker's own detector, loaded once; if it cannot load, the main thread judges the whole message itself. */
-function detectorFor(options: DetectionOptions): Promise<Detector | undefined> {
-  const key = JSON.stringify(options);
-  if (!detector || key !== detectorKey) {
-    detectorKey = key;
-    detector = loadDetector(options).catch(() => undefined);
+/** The worker's own preparer (no rule compiled), loaded once; if it cannot load, the main thread judges the whole message. */
+function preparerFor(options: DetectionOptions, settingsId: number): Promise<Preparer | undefined> {
+  if (!preparer || settingsId !== preparerId) {
+    preparerId = settingsId;
+    preparer = loadPreparer(options).catch(() => undefined);
   }
-  return detector;
+  return preparer;
 }
 
-let cachedSettingsKey = '';
+let cachedSettingsId = -1;
 let cachedOptions: ReturnType<typeof defaultAnalyseOptions> | undefined;
 
-function optionsFor(settings: AnalysisTaskSettings) {
-  const key = JSON.stringify(settings);
-  if (cachedOptions && key === cachedSettingsKey) return cachedOptions;
+function optionsFor(settings: AnalysisTaskSettings, settingsId: number) {
+  if (cachedOptions && settingsId === cachedSettingsId) return cachedOptions;
   const resolver = settings.auth.dns === 'system' ? systemResolver : fixtureResolverFromFile(settings.auth.dns.fixture);
   cachedOptions = defaultAnalyseOptions({
     limits: settings.limits,
     auth: { mode: settings.auth.mode, trustedHosts: settings.auth.trustedHosts, resolver },
     orgDomains: settings.orgDomains,
   });
-  cachedSettingsKey = key;
+  cachedSettingsId = settingsId;
   return cachedOptions;
 }
 
@@ -66,10 +66,13 @@ async function bounceOf(raw: Uint8Array): Promise<BounceInfo | undefined> {
 export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutcome> {
   try {
     const raw = task.raw instanceof Uint8Array ? task.raw : new Uint8Array(task.raw);
-    const analysis = await analyse(raw, optionsFor(task.settings));
+    const started = performance.now();
+    const analysis = await analyse(raw, optionsFor(task.settings, task.settingsId));
     const bounce = analysis.facts.isBounce || analysis.facts.isAutoReply ? await bounceOf(raw) : undefined;
-    const prepared = task.settings.detection ? (await detectorFor(task.settings.detection))?.prepare(analysis) : undefined;
-    return { analysis, ...(bounce ? { bounce } : {}), ...(prepared ? { prepared } : {}) };
+    const analysed = performance.now();
+    const prepared = task.settings.detection ? (await preparerFor(task.settings.detection, task.settingsId))?.(analysis) : undefined;
+    const timings = { analyseMs: analysed - started, prepareMs: performance.now() - analysed };
+    return { analysis, ...(bounce ? { bounce } : {}), ...(prepared ? { prepared } : {}), timings };
   } catch (error) {
     return { error: `analysis failed: ${(error as Error).message ?? String(error)}` };
   }

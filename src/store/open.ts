@@ -94,9 +94,39 @@ async function openSqlite(path: string, location: string, options: OpenStoreOpti
     database?.close();
     throw toStoreError(error, location, 'opening the database');
   }
-  const db = new Kysely<KizukiDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<KizukiDatabase>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
   await migrate(db, 'sqlite', location, options, now);
   return db;
+}
+
+/** How many prepared statements a SQLite store keeps for reuse (the hot paths use a few dozen). */
+export const SQLITE_STATEMENT_CACHE = 256;
+
+/**
+ * Kysely prepares every query anew; preparing cost more than running the small inserts and look-ups a scan makes.
+ * The same SQL text reuses its statement (Kysely runs one query at a time on this connection); the least recently
+ * used is dropped beyond SQLITE_STATEMENT_CACHE.
+ */
+export function reusingStatements(database: Database.Database): { prepare(sql: string): Database.Statement; close(): void } {
+  const statements = new Map<string, Database.Statement>();
+  return {
+    prepare(sql) {
+      const cached = statements.get(sql);
+      if (cached && !cached.busy) {
+        statements.delete(sql);
+        statements.set(sql, cached);
+        return cached;
+      }
+      const statement = database.prepare(sql);
+      statements.set(sql, statement);
+      if (statements.size > SQLITE_STATEMENT_CACHE) statements.delete(statements.keys().next().value as string);
+      return statement;
+    },
+    close() {
+      statements.clear();
+      database.close();
+    },
+  };
 }
 
 async function migrate(

@@ -135,4 +135,33 @@ describe('kizuki scan (CLI)', () => {
       sqlite.close();
     }
   });
+
+  it('prints where the time went with --timings, per stage and per message, in English and Japanese', async () => {
+    const files = ['01-inbound-lure.eml', '10-genuine-drive-share.eml', '12-internal-meeting-note.eml'].map((f) => join(samplesDir, f));
+    const result = await runCli(['scan', '--json', '--no-store', '--timings', ...files]);
+    assert.equal(parseLines(result.stdout).length, 3, 'the records are unchanged on standard output');
+    assert.match(result.stderr, /time by stage \(3 messages/);
+    const perMessage = (label: RegExp) => {
+      const line = result.stderr.split('\n').find((l) => label.test(l));
+      assert.ok(line, `a line for ${label}`);
+      return Number(/([\d.]+) ms\/msg/.exec(line)?.[1]);
+    };
+    assert.ok(perMessage(/^ {2}analysis \(workers/) > 0, 'the workers report their analysis time');
+    assert.ok(perMessage(/^ {2}preparing judgements/) > 0, 'and the time spent preparing judgements');
+    assert.ok(perMessage(/^ {2}rules with sender history/) > 0);
+    assert.match(result.stderr, /first verdict printed, from process start\s+\d+ ms/);
+    const ja = await runCli(['scan', '--json', '--no-store', '--timings', '--lang', 'ja', files[0]!]);
+    assert.match(ja.stderr, /段階ごとの時間（1 件/);
+    assert.match(ja.stderr, /解析（ワーカー/);
+  });
+
+  it('reports a broken rule folder with exit code 2 and judges nothing, though messages were already being read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kizuki-bad-rules-'));
+    writeFileSync(join(dir, 'broken.yaml'), 'id: custom.broken\nname: [unclosed\n');
+    const result = await runCli(['scan', '--json', '--no-store', join(samplesDir, '10-genuine-drive-share.eml'), join(samplesDir, '12-internal-meeting-note.eml'), '--rules', dir]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, '', 'no verdict is printed without the rules');
+    assert.match(result.stderr, /broken\.yaml:\d+:\d+/);
+  });
 });
+

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const cliPath = join(repoRoot, 'build/src/cli/main.js');
+export const cliPath = join(repoRoot, 'build/src/bundle/kizuki.js');
 export const corpusDir = resolve(repoRoot, '../shared/corpus');
 
 export interface CliResult {

@@ -21,6 +21,7 @@ export function register(program: Command): void {
     .option('--rules <dir...>', 'extra rule folders (after the built-in rules)')
     .option('--timeout <ms>', 'time limit per message', parseCount)
     .option('--no-progress', 'no progress bar')
+    .option('--timings', 'print, on standard error, where the time went: each stage in all and per message')
     .action(async (paths: string[], options: ScanCliOptions) => {
       // imported here, not at the top, so that other commands and --help start without loading the analysis stack
       const { runScan } = await import('../../scan/run.js');
@@ -43,4 +44,5 @@ export interface ScanCliOptions {
   rules?: string[];
   timeout?: number;
   progress?: boolean;
+  timings?: boolean;
 }

@@ -31,10 +31,12 @@ async function load(): Promise<PdfJs> {
   try {
     // Importing the worker module and publishing it on globalThis makes pdf.js use it in-process
     // instead of spawning or fetching a worker script.
-    const workerSpecifier = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+    // The minified builds: the same code, a third less to parse in every worker that meets a PDF.
+    const workerSpecifier = 'pdfjs-dist/legacy/build/pdf.worker.min.mjs';
     const worker: unknown = await import(workerSpecifier);
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
-    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const minified = 'pdfjs-dist/legacy/build/pdf.min.mjs';
+    const pdfjs = (await import(minified)) as PdfJs;
     pdfjs.GlobalWorkerOptions.workerSrc ||= workerSpecifier;
     return pdfjs;
   } finally {
