@@ -27,11 +27,12 @@ export const SCAN_HEAP_FLAGS: ReadonlyArray<{ name: string; value: number }> = [
 export const REAPPLY_MS = 50;
 
 /**
- * The flags still to set: a flag the user already gave node (on the command line or in NODE_OPTIONS) is theirs,
- * e.g. `NODE_OPTIONS=--semi-space-growth-factor=2` restores V8's default young generation.
+ * The flags still to set: a flag the user already gave node on its command line is theirs, e.g.
+ * `node --semi-space-growth-factor=2 --heap-growing-percent=0 …/kizuki scan …` runs with V8's own sizing (node
+ * does not accept these flags in NODE_OPTIONS).
  */
-export function heapFlagsToSet(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): string[] {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((arg) => arg.replace(/^--/, '').split('=', 1)[0]!.replaceAll('_', '-'));
+export function heapFlagsToSet(execArgv: readonly string[] = process.execArgv): string[] {
+  const given = execArgv.map((arg) => arg.replace(/^--/, '').split('=', 1)[0]!.replaceAll('_', '-'));
   return SCAN_HEAP_FLAGS.filter((flag) => !given.includes(flag.name)).map((flag) => `--${flag.name}=${flag.value}`);
 }
 

@@ -37,10 +37,10 @@ async function youngGenerationAfterChurn(bound: 'no' | 'once' | 'kept'): Promise
 
 describe('scan memory bounds', () => {
   it('sets only the heap flags the user did not give node', () => {
-    assert.deepEqual(heapFlagsToSet([], ''), SCAN_HEAP_FLAGS.map((f) => `--${f.name}=${f.value}`));
-    assert.deepEqual(heapFlagsToSet(['--semi-space-growth-factor=2'], ''), ['--heap-growing-percent=25']);
-    assert.deepEqual(heapFlagsToSet([], '--max-old-space-size=512 --heap_growing_percent=100'), ['--semi-space-growth-factor=1']);
-    assert.deepEqual(heapFlagsToSet(['--heap-growing-percent=10'], '--semi-space-growth-factor=4'), []);
+    assert.deepEqual(heapFlagsToSet([]), SCAN_HEAP_FLAGS.map((f) => `--${f.name}=${f.value}`));
+    assert.deepEqual(heapFlagsToSet(['--semi-space-growth-factor=2']), ['--heap-growing-percent=25']);
+    assert.deepEqual(heapFlagsToSet(['--max-old-space-size=512', '--heap_growing_percent=100']), ['--semi-space-growth-factor=1']);
+    assert.deepEqual(heapFlagsToSet(['--heap-growing-percent=10', '--semi-space-growth-factor=4']), []);
   });
 
   it("keeps the main thread's young generation small although worker threads start after the flags are set", async () => {
