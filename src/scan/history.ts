@@ -28,16 +28,42 @@ export interface ProfileStore {
 }
 
 /**
- * History backed by the store. Profiles of the current run stay in memory and are written in batches with
- * `flush()`; a message already judged in an earlier run does not count twice.
+ * Sender profiles a stored history keeps in memory between writes. Profiles of the run are written to the store at
+ * every flush (every 200 messages or 250 ms in `kizuki scan`, every batch in `kizuki watch`); after a flush the
+ * least recently used beyond this many are dropped and read again from the store when their sender writes again.
+ * A profile is well under 1 KiB, so this holds memory to a few MiB however long a scan or a watch runs.
  */
-export function storedHistory(store: ProfileStore, update: ProfileUpdater): SenderHistory & { flush(target?: Pick<ProfileStore, 'putSenderProfiles'>): Promise<void> } {
+export const PROFILE_CACHE_SIZE = 5_000;
+
+/**
+ * History backed by the store. Profiles of the current run stay in memory (at most `cacheSize` after each flush) and
+ * are written in batches with `flush()`; a message already judged in an earlier run does not count twice. `flush`
+ * must be followed, in the same transaction, by storing the judged messages observed since the last one (as
+ * `kizuki scan` and `kizuki watch` do): from then on the store, not memory, tells that they were counted.
+ */
+export function storedHistory(
+  store: ProfileStore,
+  update: ProfileUpdater,
+  cacheSize = PROFILE_CACHE_SIZE,
+): SenderHistory & { flush(target?: Pick<ProfileStore, 'putSenderProfiles'>): Promise<void>; readonly cached: number; readonly pendingMessages: number } {
+  // insertion order is recency order: a profile used again is moved to the end
   const cache = new Map<string, SenderProfile | undefined>();
+  const remember = (address: string, profile: SenderProfile | undefined) => {
+    cache.delete(address);
+    cache.set(address, profile);
+  };
   const dirty = new Set<string>();
+  // messages counted since the last flush (the store knows those counted before it)
   const seenThisRun = new Set<string>();
   // sha256s looked up ahead by prefetch: true = stored by an earlier run
   const storedBefore = new Map<string, boolean>();
   return {
+    get cached() {
+      return cache.size;
+    },
+    get pendingMessages() {
+      return seenThisRun.size;
+    },
     async prefetch(items) {
       const addresses = [...new Set(items.map((i) => i.address).filter((a) => a && !cache.has(a)))];
       if (addresses.length) {
@@ -51,8 +77,14 @@ export function storedHistory(store: ProfileStore, update: ProfileUpdater): Send
       }
     },
     async get(address) {
-      if (!cache.has(address)) cache.set(address, await store.getSenderProfile(address));
-      return cache.get(address);
+      if (cache.has(address)) {
+        const profile = cache.get(address);
+        remember(address, profile);
+        return profile;
+      }
+      const profile = await store.getSenderProfile(address);
+      cache.set(address, profile);
+      return profile;
     },
     async observe(analysis, verdict, previous) {
       if (seenThisRun.has(analysis.sha256)) return;
@@ -61,14 +93,20 @@ export function storedHistory(store: ProfileStore, update: ProfileUpdater): Send
       if (before ?? (await store.getJudgedMessage(analysis.sha256)) !== undefined) return;
       seenThisRun.add(analysis.sha256);
       const address = analysis.from.address;
-      cache.set(address, update(previous, analysis, verdict));
+      remember(address, update(previous, analysis, verdict));
       dirty.add(address);
     },
     /** write the profiles changed since the last flush, through `target` (e.g. an open transaction) */
     async flush(target: Pick<ProfileStore, 'putSenderProfiles'> = store) {
       const profiles = [...dirty].map((a) => cache.get(a)).filter((p): p is SenderProfile => p !== undefined);
       dirty.clear();
+      seenThisRun.clear();
       if (profiles.length) await target.putSenderProfiles(profiles);
+      // every profile is now in the store: drop the least recently used beyond the bound
+      for (const address of cache.keys()) {
+        if (cache.size <= cacheSize) break;
+        cache.delete(address);
+      }
     },
   };
 }
