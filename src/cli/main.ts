@@ -14,7 +14,7 @@ const program = new Command('kizuki')
   .description('Kizuki (気付き): notices credential phishing and mailbox takeover, and keeps the record')
   .version('0.1.0')
   .exitOverride();
-for (const mod of await commandModules()) mod.register(program);
+for (const mod of await commandModules(process.argv.slice(2))) mod.register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -103,7 +103,9 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
       problems.push({ file: dir, line: 0, column: 0, message: `cannot read rule folder: ${(error as Error).message}` });
       continue;
     }
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
+      // compiling is synchronous work: let reading and dispatching the first messages through between files
+      if (index % 8 === 7) await new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
       // rule files are small: one synchronous read each is far cheaper at start-up than a promise round trip
       const source = readFileSync(file, 'utf8');
       const cached = cache.get<Omit<RuleDefinition, 'file'>>('rule', source);

@@ -62,10 +62,21 @@ class CelProfile {
   plain!: ProfileFields;
 }
 
+// each spec's fields listed once, not once per message and link
+const specEntries = new WeakMap<FieldSpec, Array<[string, FieldType]>>();
+function entriesOf(spec: FieldSpec): Array<[string, FieldType]> {
+  let entries = specEntries.get(spec);
+  if (!entries) {
+    entries = Object.entries(spec);
+    specEntries.set(spec, entries);
+  }
+  return entries;
+}
+
 function toCel<T extends object>(Ctor: new () => T, spec: FieldSpec, source: object): T {
   const target = new Ctor() as Record<string, unknown>;
   const values = source as Record<string, unknown>;
-  for (const [key, type] of Object.entries(spec)) {
+  for (const [key, type] of entriesOf(spec)) {
     const value = values[key];
     if (type === 'int') target[key] = BigInt(Math.trunc(Number(value ?? 0)) || 0);
     else if (type === 'map<string, int>') {

@@ -41,6 +41,7 @@ const MAX_TOKENS = 400;
 const TEXT_CHARS = 4000;
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]{1,24}/gu;
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 /**
  * Features of a message for the model: its distinct words and the words of its subject (prefixed `s:`), nothing
@@ -88,24 +89,42 @@ export function messageWords(analysis: Pick<Analysis, 'subject' | 'text' | 'html
   if (text.includes('@')) text = text.replace(/\S+@\S+/g, ' ');
   if (text.includes('www.')) text = text.replace(/\bwww\.\S+/g, ' ');
   const tokens = new Set<string>();
+  // most mail has no Japanese or Chinese at all: then no word needs the per-word script test and there are no pairs
+  const hasCjk = CJK_CHAR.test(text);
   for (const match of text.matchAll(WORD)) {
-    const word = match[0].replace(/['’-]+$/, '');
+    let word = match[0];
+    const last = word.charCodeAt(word.length - 1);
+    if (last === 0x27 || last === 0x2019 || last === 0x2d) word = word.replace(/['’-]+$/, '');
     if (/\d/.test(word)) continue;
-    if (!/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(word)) tokens.add(word);
+    if (!hasCjk || !CJK_CHAR.test(word)) tokens.add(word);
     if (tokens.size >= MAX_TOKENS) break;
   }
-  for (const run of text.matchAll(CJK_RUN)) {
-    const chars = [...run[0]];
-    for (let i = 0; i + 1 < chars.length && tokens.size < MAX_TOKENS; i++) tokens.add(`${chars[i]}${chars[i + 1]}`);
+  if (hasCjk) {
+    for (const run of text.matchAll(CJK_RUN)) {
+      const chars = [...run[0]];
+      for (let i = 0; i + 1 < chars.length && tokens.size < MAX_TOKENS; i++) tokens.add(`${chars[i]}${chars[i + 1]}`);
+    }
   }
   return [...tokens];
+}
+
+// A Map looks a token up several times faster than the model file's plain object with ten thousand keys.
+const weightMaps = new WeakMap<TextModel, Map<string, number[]>>();
+function weightsOf(model: TextModel): Map<string, number[]> {
+  let map = weightMaps.get(model);
+  if (!map) {
+    map = new Map(Object.entries(model.weights));
+    weightMaps.set(model, map);
+  }
+  return map;
 }
 
 /** Class probabilities for a message (softmax of tempered log-likelihoods). */
 export function scoreTokens(model: TextModel, tokens: readonly string[]): ModelScores {
   const sums = [...model.priors];
+  const weights = weightsOf(model);
   for (const token of tokens) {
-    const w = model.weights[token];
+    const w = weights.get(token);
     if (!w) continue;
     for (let c = 0; c < sums.length; c++) sums[c] = (sums[c] ?? 0) + (w[c] ?? 0);
   }

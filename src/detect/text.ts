@@ -44,6 +44,8 @@ const LOOKALIKE_SCRIPTS = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenia
 
 /** Words that mix Latin letters with Cyrillic, Greek or Armenian ones: a homoglyph trick against filters. */
 export function countMixedScriptWords(text: string): number {
+  // no Cyrillic, Greek or Armenian letter anywhere (most mail): no word can mix them in
+  if (!LOOKALIKE_SCRIPTS.test(text)) return 0;
   let count = 0;
   for (const word of text.matchAll(/\p{L}{3,}/gu)) {
     if (LATIN.test(word[0]) && LOOKALIKE_SCRIPTS.test(word[0])) count++;

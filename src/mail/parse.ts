@@ -1,5 +1,6 @@
 // Raw bytes → a parsed message: headers (read by headers.ts), bodies and parts (postal-mime).
 // Never throws: what cannot be read is reported in `errors` and the rest is kept.
+import { type Base64DecoderState, drainLines as drainBase64Lines, pushChunk as base64PushChunk, update as base64BlockUpdate } from './base64-blocks.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,7 +48,7 @@ export interface ParsedMessage extends HeaderFields {
 }
 
 /**
- * Two changes to postal-mime's internals, applied once when this module loads:
+ * Three changes to postal-mime's internals, applied once when this module loads:
  * - Its decoders gather each part's bytes into a Blob and read them back with
  *   blob.arrayBuffer(). In Node 20 that read walks the Blob's pieces through a stream, one
  *   async step per piece (two per body line), which made a 25 KB HTML mail take up to 200 ms.
@@ -55,8 +56,10 @@ export interface ParsedMessage extends HeaderFields {
  * - Text parts are decoded by their label alone, so a mislabelled part (EUC-JP sent as
  *   ISO-2022-JP, Latin-1 with no label) became U+FFFD. getTextContent() now goes through
  *   decodeText(), which checks the bytes against the label.
- * Both are covered by test/mail/core-parse.test.ts; if postal-mime's layout changes the
- * patches are skipped and its own code runs.
+ * - Its base64 decoder works line by line in JavaScript; src/mail/base64-blocks.ts feeds it
+ *   blocks of lines and decodes natively, with the same bytes out.
+ * All are covered by test/mail/core-parse.test.ts and test/mail/base64-blocks.test.ts; if
+ * postal-mime's layout changes the patches are skipped and its own code runs.
  */
 interface ChunkedDecoder {
   chunks: Array<Uint8Array | ArrayBuffer | string>;
@@ -88,16 +91,27 @@ async function speedUpPostalMimeDecoders(): Promise<void> {
   const patches: Array<[string, (decoder: ChunkedDecoder) => void]> = [
     ['pass-through-decoder.js', () => {}],
     ['qp-decoder.js', (decoder) => decoder.flushBuffer?.()],
-    ['base64-decoder.js', (decoder) => decoder.flushRemainder?.()],
+    [
+      'base64-decoder.js',
+      (decoder) => {
+        drainBase64Lines(decoder as unknown as Base64DecoderState);
+        decoder.flushRemainder?.();
+      },
+    ],
   ];
   for (const [file, flush] of patches) {
     try {
-      const module = (await import(pathToFileURL(join(esmDir, file)).href)) as { default?: { prototype: { finalize: unknown } } };
-      if (!module.default?.prototype) continue;
-      module.default.prototype.finalize = function finalize(this: ChunkedDecoder): Promise<ArrayBuffer> {
+      const module = (await import(pathToFileURL(join(esmDir, file)).href)) as { default?: { prototype: Record<string, unknown> } };
+      const prototype = module.default?.prototype;
+      if (!prototype) continue;
+      prototype.finalize = function finalize(this: ChunkedDecoder): Promise<ArrayBuffer> {
         flush(this);
         return Promise.resolve(joinChunks(this.chunks));
       };
+      if (file === 'base64-decoder.js' && typeof prototype.update === 'function' && typeof prototype.pushChunk === 'function' && typeof prototype.flushRemainder === 'function') {
+        prototype.update = base64BlockUpdate;
+        prototype.pushChunk = base64PushChunk;
+      }
     } catch {
       // A different postal-mime layout: keep its own (slower) code.
     }

@@ -80,6 +80,8 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   let store: Store | undefined;
   let history: ReturnType<typeof storedHistory> | ReturnType<typeof memoryHistory> | undefined;
   const ready = (async () => {
+    // after the first message has been read and handed to a worker (the scan loop below starts it)
+    await new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
     const detector = await loadDetector(detection);
     // the store's code (Kysely, the SQL driver) is loaded only when there is a store to open
     if (options.store !== false) store = await (await import('../store/index.js')).openStore(config.store.url, { sqlitePragmas: [`cache_size = -${SCAN_SQLITE_CACHE_KIB}`] });

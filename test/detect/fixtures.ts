@@ -128,3 +128,19 @@ export function partnerLure(date = '2017-07-03T13:29:12.000Z'): Analysis {
 export function partnerNote(date: string): Analysis {
   return analysisOf({ date, links: [{ url: `https://www.${PARTNER}/products` }] });
 }
+
+/** A rule file whose YAML is fine but whose condition names a field that does not exist (on line 9). */
+export const BAD_CEL = `id: custom.bad-cel
+name: A rule with a typo
+description: The condition names a field that does not exist.
+severity: low
+attack_types: [Credential Phishing]
+techniques: [T1566.002]
+condition: |
+  lure.fileShare &&
+    links.exists(l, l.hots == "x")
+score: 10
+reason:
+  en: never
+  ja: なし
+`;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadRules } from '../../src/detect/index.js';
 import { openParseCache } from '../../src/detect/parse-cache.js';
+import { BAD_CEL } from './fixtures.js';
 
 const RULE = (score: number) => `id: custom.cached-rule
 name: A rule that goes through the cache
@@ -22,20 +23,6 @@ reason:
   ja: 件名に請求書の話があります。
 `;
 
-const BAD_CEL = `id: custom.cached-bad-cel
-name: A rule with a typo
-description: The condition names a field that does not exist.
-severity: low
-attack_types: [Credential Phishing]
-techniques: [T1566.002]
-condition: |
-  lure.fileShare &&
-    links.exists(l, l.hots == "x")
-score: 10
-reason:
-  en: never
-  ja: なし
-`;
 
 function folders() {
   const root = mkdtempSync(join(tmpdir(), 'kizuki-parse-cache-'));

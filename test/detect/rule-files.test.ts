@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadDetector, loadRules, RuleLoadError } from '../../src/detect/index.js';
+import { BAD_CEL } from './fixtures.js';
 import { readSampleContext, type SampleContext, testRules } from '../../src/detect/rule-tests.js';
 import { analyse } from '../../src/mail/analyse.js';
 import { defaultAnalyseOptions } from '../../src/mail/options.js';
@@ -26,20 +27,6 @@ reason:
   ja: 件名に請求書の話があります。
 `;
 
-const BAD_CEL = `id: custom.bad-cel
-name: A rule with a typo
-description: The condition names a field that does not exist.
-severity: low
-attack_types: [Credential Phishing]
-techniques: [T1566.002]
-condition: |
-  lure.fileShare &&
-    links.exists(l, l.hots == "x")
-score: 10
-reason:
-  en: never
-  ja: なし
-`;
 
 const BAD_YAML = `id: custom.bad-yaml
 name: [unclosed
