@@ -19,10 +19,23 @@ interface CacheFile {
   entries: Record<string, unknown>;
 }
 
-/** Where the cache lives: KIZUKI_CACHE_DIR, else $XDG_CACHE_HOME/kizuki, else ~/.cache/kizuki. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Where the cache lives: KIZUKI_CACHE_DIR, else $XDG_CACHE_HOME/kizuki, else ~/.cache/kizuki. Without a home
+ * (a mail filter run with an empty environment) there is no cache: a shared folder such as /tmp is never used,
+ * since another local user could plant parsed "rules" there.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homeOrEmpty()): string {
   if (env.KIZUKI_CACHE_DIR) return env.KIZUKI_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kizuki');
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'kizuki');
+  return home ? join(home, '.cache', 'kizuki') : 'off';
+}
+
+function homeOrEmpty(): string {
+  try {
+    return homedir();
+  } catch {
+    return '';
+  }
 }
 
 /** Keeps nothing: for tests and for KIZUKI_CACHE_DIR=off. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadRules } from '../../src/detect/index.js';
-import { openParseCache } from '../../src/detect/parse-cache.js';
+import { defaultCacheDir, openParseCache } from '../../src/detect/parse-cache.js';
 import { BAD_CEL } from './fixtures.js';
 
 const RULE = (score: number) => `id: custom.cached-rule
@@ -87,5 +87,13 @@ describe('detect: parse cache', () => {
     assert.equal(openParseCache(cache, 'format-b').get('rule', 'text one'), undefined, 'another format starts empty');
     const file = readdirSync(cache).find((f) => f.startsWith('parsed-rules-'));
     assert.ok(file && JSON.parse(readFileSync(join(cache, file), 'utf8')).format === 'format-a');
+  });
+
+  it('lives in the cache folder of the user, or nowhere: never in a shared one', () => {
+    assert.equal(defaultCacheDir({ KIZUKI_CACHE_DIR: '/srv/kizuki-cache' }, '/home/a'), '/srv/kizuki-cache');
+    assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/home/a/.xdg-cache' }, '/home/a'), '/home/a/.xdg-cache/kizuki');
+    assert.equal(defaultCacheDir({}, '/home/a'), '/home/a/.cache/kizuki');
+    assert.equal(defaultCacheDir({}, ''), 'off', 'no home, no cache');
+    assert.equal(openParseCache('off', 'x').get('rule', 'anything'), undefined);
   });
 });
