@@ -1,0 +1,84 @@
+// Kizuki's replacement for postal-mime's parse loop (src/mail/parse.ts) must give exactly what
+// postal-mime's own loop gives: on lines that sit at the edges of the shortcut (CR runs, no final
+// line break, "--" lines that are not boundaries, boundaries with trailing blanks) and on the corpus.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import PostalMime from 'postal-mime';
+import { DEFAULT_LIMITS } from '../../src/mail/options.js';
+import { postalMimeOwnParse, prepareBytes } from '../../src/mail/parse.js';
+
+const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', '../shared/corpus');
+const OPTIONS = { forceRfc822Attachments: true, maxNestingDepth: 100, attachmentEncoding: 'arraybuffer' as const };
+
+/** The parse result as comparable JSON, attachment bytes as hex; a throw becomes its message. */
+async function outcome(parse: (parser: PostalMime, bytes: Uint8Array) => Promise<unknown>, bytes: Uint8Array): Promise<string> {
+  try {
+    const email = await parse(new PostalMime(OPTIONS), bytes);
+    return JSON.stringify(email, (_key, value: unknown) => (value instanceof ArrayBuffer ? Buffer.from(value).toString('hex') : value));
+  } catch (error) {
+    return `error: ${(error as Error).message}`;
+  }
+}
+
+const patched = (parser: PostalMime, bytes: Uint8Array) => parser.parse(bytes);
+const own = (parser: PostalMime, bytes: Uint8Array) => postalMimeOwnParse.call(parser, bytes);
+
+async function assertSame(bytes: Uint8Array, name: string): Promise<void> {
+  const expected = await outcome(own, bytes);
+  assert.equal(await outcome(patched, bytes), expected, name);
+}
+
+const bytesOf = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'latin1'));
+
+describe("postal-mime's parse loop, streamlined", () => {
+  it('is the loop postal-mime runs (the patch is in place)', () => {
+    assert.notEqual(PostalMime.prototype.parse, postalMimeOwnParse);
+  });
+
+  const multipart = (body: string, eol = '\r\n') =>
+    ['From: a@b.example', 'Content-Type: multipart/mixed; boundary="b1"', '', body].join(eol);
+  const cases: Record<string, string> = {
+    'empty input': '',
+    'one line, no line break': 'Subject: x',
+    'only line breaks': '\n\r\n\r\r\n',
+    'CR runs before LF and a CR inside a line': 'Subject: a\rb\r\r\r\n\r\nbody\r\r\nend',
+    'no final line break after a boundary': multipart('--b1\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b1--'),
+    'boundary with trailing blanks': multipart('--b1 \t\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b1-- \r\n'),
+    '"--" lines that are not boundaries': multipart('--b1\r\nContent-Type: text/plain\r\n\r\n--\r\n---\r\n--b2\r\n--b1x\r\n--b1--\r\n'),
+    '"--" lines before any multipart': 'Subject: x\n\n--\n--b1\n-- sig\n',
+    'nested multiparts, LF only': multipart(
+      ['--b1', 'Content-Type: multipart/alternative; boundary=b2', '', '--b2', 'Content-Type: text/plain', '', 'plain', '--b2', 'Content-Type: text/html', '', '<p>html</p>', '--b2--', '--b1', 'Content-Type: application/octet-stream', 'Content-Transfer-Encoding: base64', '', 'AAEC', '--b1--', ''].join('\n'),
+      '\n',
+    ),
+    'a part that ends with the message (no closing boundary)': multipart('--b1\r\nContent-Type: text/plain\r\n\r\nunterminated\r\n'),
+    'a final line that is a bare "--"': multipart('--b1\r\nContent-Type: text/plain\r\n\r\nx\r\n--'),
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    it(`gives what postal-mime's own loop gives: ${name}`, async () => {
+      await assertSame(bytesOf(text), name);
+    });
+  }
+
+  it('gives what postal-mime gives on a fifth of the corpus', async (t) => {
+    const labels = join(corpus, 'labels.tsv');
+    if (!existsSync(labels)) {
+      if (process.env.CI) assert.fail('../shared/corpus not found');
+      t.skip('../shared/corpus not found beside the repository');
+      return;
+    }
+    const paths = readFileSync(labels, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
+    let compared = 0;
+    for (let i = 0; i < paths.length; i += 5) {
+      // prepareBytes is what parseMessage hands postal-mime (bare CRs already made LFs)
+      const bytes = prepareBytes(readFileSync(join(corpus, paths[i]!)), DEFAULT_LIMITS, []);
+      await assertSame(bytes, paths[i]!);
+      // and the raw file, bare CRs and all
+      await assertSame(new Uint8Array(readFileSync(join(corpus, paths[i]!))), `${paths[i]} (raw)`);
+      compared++;
+    }
+    assert.ok(compared > 1000, `compared ${compared} files`);
+  });
+});
