@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyse } from '../../src/mail/analyse.js';
 import { isFreemailDomain } from '../../src/mail/freemail.js';
-import { guessLanguage } from '../../src/mail/language.js';
+import { guessLanguage, isWordLetter } from '../../src/mail/language.js';
 import { lf, testOptions } from './core-fixtures.js';
 
 async function factsOf(lines: string[], orgDomains: string[] = []) {
@@ -131,5 +131,15 @@ describe('language guess', () => {
     assert.equal(guessLanguage('这是一封测试邮件，请查收附件。'), 'other');
     assert.equal(guessLanguage(''), 'unknown');
     assert.equal(guessLanguage('12345 !!!'), 'unknown');
+  });
+
+  it('splits words exactly where the class [a-zà-öø-ÿ] ends', () => {
+    const wordClass = /[a-zà-öø-ÿ]/;
+    for (let code = 0; code <= 0xffff; code++) {
+      assert.equal(isWordLetter(code), wordClass.test(String.fromCharCode(code)), `U+${code.toString(16)}`);
+    }
+    // ß, × and ÷ end a word: 'theßand' is two words of English, not one unknown word
+    assert.equal(guessLanguage('theßand×you÷your'), 'en');
+    assert.equal(guessLanguage('xtheßandy'), 'unknown');
   });
 });
