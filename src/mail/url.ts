@@ -8,9 +8,52 @@ const DOMAIN_LIKE_RE = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:www\.)?([^\s/?#:@]+\.[^\s
 
 /** Registrable domain (eTLD+1) of a host, '' for IPs and unknown suffixes. */
 export function registrableDomain(host: string): string {
-  const parsed = parseDomain(host, { allowPrivateDomains: false });
-  if (parsed.isIp) return '';
-  return parsed.domain ?? '';
+  let domain = registrableDomains.get(host);
+  if (domain === undefined) {
+    const parsed = parseDomain(host, { allowPrivateDomains: false });
+    domain = parsed.isIp ? '' : (parsed.domain ?? '');
+    remember(registrableDomains, host, domain);
+  }
+  return domain;
+}
+
+/** What a link records about its host; a pure function of the URL's hostname. */
+interface HostFacts {
+  host: string;
+  hostUnicode: string;
+  registrableDomain: string;
+  isIp: boolean;
+}
+
+// The same hosts come back in link after link and message after message; their IDNA and
+// public-suffix lookups are done once. Both maps are emptied when they grow past a bound.
+const MAX_REMEMBERED_HOSTS = 4096;
+const registrableDomains = new Map<string, string>();
+const hostFactsByHostname = new Map<string, HostFacts>();
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_REMEMBERED_HOSTS) map.clear();
+  map.set(key, value);
+}
+
+/** The host facts of a WHATWG URL's hostname, looked up once per hostname. */
+export function hostFacts(urlHostname: string): HostFacts {
+  let facts = hostFactsByHostname.get(urlHostname);
+  if (!facts) {
+    facts = lookUpHostFacts(urlHostname);
+    remember(hostFactsByHostname, urlHostname, facts);
+  }
+  return facts;
+}
+
+/** The uncached lookup (exported for the test that checks the cache against it). */
+export function lookUpHostFacts(urlHostname: string): HostFacts {
+  const hostname = urlHostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = domainToASCII(hostname) || hostname;
+  const hostUnicode = domainToUnicode(host) || host;
+  const parsed = parseDomain(host);
+  const isIp = parsed.isIp === true;
+  return { host, hostUnicode, registrableDomain: isIp ? '' : (parsed.domain ?? ''), isIp };
 }
 
 /**
@@ -32,19 +75,16 @@ export function makeLink(raw: string, foundIn: LinkSource, text?: string, attach
   if (scheme !== 'http' && scheme !== 'https' && scheme !== 'ftp') {
     if (scheme !== 'mailto' && scheme !== 'tel') return undefined;
   }
-  const hostname = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
-  const host = domainToASCII(hostname) || hostname;
-  const hostUnicode = domainToUnicode(host) || host;
-  const parsed = parseDomain(host);
-  const isIp = parsed.isIp === true;
+  const facts = hostFacts(url.hostname);
+  const href = url.href;
   const link: Link = {
     raw: raw.length > 2048 ? raw.slice(0, 2048) : raw,
-    url: url.href.length > 2048 ? url.href.slice(0, 2048) : url.href,
+    url: href.length > 2048 ? href.slice(0, 2048) : href,
     scheme,
-    host,
-    hostUnicode,
-    registrableDomain: isIp ? '' : (parsed.domain ?? ''),
-    isIp,
+    host: facts.host,
+    hostUnicode: facts.hostUnicode,
+    registrableDomain: facts.registrableDomain,
+    isIp: facts.isIp,
     foundIn,
     textMismatch: false,
   };
