@@ -391,7 +391,7 @@ async function readBodies(message: ParsedMessage, bounds: HeaderBounds, fields: 
       attachmentEncoding: 'arraybuffer',
     });
     (parser as unknown as NotesCarrier).kizukiCharsetNotes = notes;
-    const email = await parser.parse(bytes);
+    const email = await parser.parse(onlyBodyHeaders(bytes));
     message.text = capText(email.text ?? '', limits.maxBodyChars, 'text', errors);
     message.html = capText(email.html ?? '', limits.maxBodyChars, 'html', errors);
     const attachments = email.attachments;
@@ -418,6 +418,85 @@ async function readBodies(message: ParsedMessage, bounds: HeaderBounds, fields: 
   if (!message.text && !message.html && message.parts.length === 0 && bounds.bodyStart < bytes.length) {
     message.text = rawBodyText(bytes, bounds, limits, notes);
   }
+}
+
+/** The top-level fields postal-mime reads to find and decode the body; the others only feed its header output, unused here. */
+const BODY_FIELDS = ['content-type', 'content-transfer-encoding', 'content-disposition', 'content-id', 'content-description'];
+/** postal-mime's limit on header bytes in all parts together: a message shorter than this can never reach it. */
+const POSTAL_MIME_MAX_HEADERS_SIZE = 2 * 1024 * 1024;
+
+/**
+ * The message with only the top-level header fields that decide how postal-mime reads the body
+ * (the first occurrence of each wins, as in postal-mime, so every occurrence is kept in order).
+ * Kizuki reads the headers itself; postal-mime would otherwise decode, unfold and address-parse
+ * every one of them again for its own header output. Lines are found as postal-mime finds
+ * them (split at LF, trailing CRs dropped; the first empty line ends the header block), and a
+ * field is a line plus the lines after it that start with a space or tab. Returns the bytes
+ * unchanged when there is no empty line or the message could reach postal-mime's header limit.
+ */
+export function onlyBodyHeaders(bytes: Uint8Array): Uint8Array {
+  if (bytes.length >= POSTAL_MIME_MAX_HEADERS_SIZE) return bytes;
+  const kept: Array<[number, number]> = [];
+  let fieldStart = -1;
+  let keepField = false;
+  let pos = 0;
+  while (pos < bytes.length) {
+    const lf = bytes.indexOf(0x0a, pos);
+    const next = lf < 0 ? bytes.length : lf + 1;
+    let end = lf < 0 ? bytes.length : lf;
+    while (end > pos && bytes[end - 1] === 0x0d) end--;
+    const first = bytes[pos];
+    const blank = end === pos;
+    if (blank || fieldStart < 0 || (first !== 0x20 && first !== 0x09)) {
+      if (fieldStart >= 0 && keepField) kept.push([fieldStart, pos]);
+      if (blank) {
+        if (lf < 0) return bytes;
+        return joinRanges(bytes, kept, pos);
+      }
+      fieldStart = pos;
+      keepField = mayBeBodyField(bytes, pos);
+    }
+    pos = next;
+  }
+  return bytes;
+}
+
+/**
+ * Whether a field (starting at `start`) is named like one of BODY_FIELDS as postal-mime names
+ * fields: the text before the first ':' of the unfolded field, blanks trimmed, lower-cased.
+ * Anything it cannot rule out cheaply (a non-ASCII byte in the name, no ':' on the first line)
+ * is kept, which is always safe.
+ */
+function mayBeBodyField(bytes: Uint8Array, start: number): boolean {
+  let colon = -1;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0x3a) {
+      colon = i;
+      break;
+    }
+    if (b === 0x0a || b === 0x0d || b >= 0x80) return true;
+  }
+  if (colon < 0) return true;
+  let from = start;
+  let to = colon;
+  while (from < to && (bytes[from] === 0x20 || bytes[from] === 0x09)) from++;
+  while (to > from && (bytes[to - 1] === 0x20 || bytes[to - 1] === 0x09)) to--;
+  const name = Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1').toLowerCase();
+  return BODY_FIELDS.includes(name);
+}
+
+function joinRanges(bytes: Uint8Array, ranges: Array<[number, number]>, restStart: number): Uint8Array {
+  let length = bytes.length - restStart;
+  for (const [start, end] of ranges) length += end - start;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const [start, end] of ranges) {
+    out.set(bytes.subarray(start, end), offset);
+    offset += end - start;
+  }
+  out.set(bytes.subarray(restStart), offset);
+  return out;
 }
 
 function rawBodyText(bytes: Uint8Array, bounds: HeaderBounds, limits: AnalysisLimits, notes: CharsetNotes): string {

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import PostalMime from 'postal-mime';
 import { DEFAULT_LIMITS } from '../../src/mail/options.js';
-import { postalMimeOwnParse, prepareBytes } from '../../src/mail/parse.js';
+import { onlyBodyHeaders, postalMimeOwnParse, prepareBytes } from '../../src/mail/parse.js';
 
 const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', '../shared/corpus');
 const OPTIONS = { forceRfc822Attachments: true, maxNestingDepth: 100, attachmentEncoding: 'arraybuffer' as const };
@@ -80,5 +80,66 @@ describe("postal-mime's parse loop, streamlined", () => {
       compared++;
     }
     assert.ok(compared > 1000, `compared ${compared} files`);
+  });
+});
+
+/** What parse.ts takes from postal-mime: the bodies and the attachments. */
+async function bodies(bytes: Uint8Array): Promise<string> {
+  try {
+    const email = await new PostalMime(OPTIONS).parse(bytes);
+    return JSON.stringify({
+      text: email.text,
+      html: email.html,
+      attachments: email.attachments.map((a) => ({
+        filename: a.filename,
+        mimeType: a.mimeType,
+        disposition: a.disposition,
+        content: Buffer.from(a.content as ArrayBuffer).toString('hex'),
+      })),
+    });
+  } catch (error) {
+    return `error: ${(error as Error).message}`;
+  }
+}
+
+describe('only the body-deciding top-level fields go to postal-mime', () => {
+  const body = ['', '--b1', 'Content-Type: text/plain', '', 'plain', '--b1', 'Content-Type: text/html', '', '<p>html</p>', '--b1--', ''];
+  const cases: Record<string, string[]> = {
+    'ordinary multipart': ['From: a@b.example', 'Subject: hi', 'Content-Type: multipart/alternative; boundary="b1"', ...body],
+    'folded Content-Type after a folded Received': ['Received: from x', '\tby y; Mon, 1 Jan 2024 00:00:00 +0000', 'Content-Type: multipart/alternative;', ' boundary="b1"', ...body],
+    'a Content-Type line that folds into another field': ['X-Note: see', ' Content-Type: text/html', 'Content-Type: multipart/alternative; boundary=b1', ...body],
+    'two Content-Types: the first wins': ['Content-Type: text/plain', 'Content-Type: multipart/alternative; boundary=b1', ...body],
+    'blanks around the field name': ['Content-Type : multipart/alternative; boundary=b1', ...body],
+    'upper case name': ['CONTENT-TYPE: multipart/alternative; boundary=b1', 'CONTENT-TRANSFER-ENCODING: 7bit', ...body],
+    'the first line starts with a blank': [' Content-Type: multipart/alternative; boundary=b1', 'From: a@b.example', ...body],
+    'a field with no colon on its first line': ['Content-Type', ' : multipart/alternative; boundary=b1', ...body],
+    'non-ASCII in a field name': ['Cont\u00e9nt-Type: text/plain', 'Content-Type: multipart/alternative; boundary=b1', ...body],
+    'single part, base64, attachment disposition': ['From: a@b.example', 'Content-Type: application/pdf; name="a.pdf"', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="a.pdf"', '', 'JVBERi0xLjQK', ''],
+    'no empty line at all': ['From: a@b.example', 'Content-Type: text/plain'],
+    'no header at all': ['', 'just a body'],
+  };
+  for (const [name, lines] of Object.entries(cases)) {
+    for (const eol of ['\n', '\r\n']) {
+      it(`reads the same bodies and attachments: ${name} (${eol === '\n' ? 'LF' : 'CRLF'})`, async () => {
+        const bytes = bytesOf(lines.join(eol));
+        const trimmed = onlyBodyHeaders(bytes);
+        assert.equal(await bodies(trimmed), await bodies(bytes));
+        if (name === 'ordinary multipart') assert.ok(trimmed.length < bytes.length, 'the other fields were left out');
+      });
+    }
+  }
+
+  it('reads the same bodies and attachments on a fifth of the corpus', async (t) => {
+    const labels = join(corpus, 'labels.tsv');
+    if (!existsSync(labels)) {
+      if (process.env.CI) assert.fail('../shared/corpus not found');
+      t.skip('../shared/corpus not found beside the repository');
+      return;
+    }
+    const paths = readFileSync(labels, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
+    for (let i = 2; i < paths.length; i += 5) {
+      const bytes = prepareBytes(readFileSync(join(corpus, paths[i]!)), DEFAULT_LIMITS, []);
+      assert.equal(await bodies(onlyBodyHeaders(bytes)), await bodies(bytes), paths[i]);
+    }
   });
 });
