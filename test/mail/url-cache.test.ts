@@ -24,7 +24,7 @@ describe('remembered host lookups', () => {
   it('give what a fresh lookup gives, before and after the memory is emptied', () => {
     const expected = HOSTNAMES.map((hostname) => lookUpHostFacts(hostname));
     for (let round = 0; round < 3; round++) {
-      HOSTNAMES.forEach((hostname, i) => assert.deepEqual(hostFacts(hostname), expected[i], hostname));
+      for (const [i, hostname] of HOSTNAMES.entries()) assert.deepEqual(hostFacts(hostname), expected[i], hostname);
       // more distinct hosts than the memory holds, so the next round starts after an emptying
       for (let n = 0; n < 5000; n++) hostFacts(`h${round}-${n}.example.org`);
     }
