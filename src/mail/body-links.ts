@@ -1,7 +1,7 @@
 // Links in message bodies: bare URLs in text, and href / form action / meta refresh / src in
 // HTML with the anchor's visible text. One streaming htmlparser2 pass over the HTML also
 // yields its readable text, used when the message has no text/plain part.
-import { Parser } from 'htmlparser2';
+import { Parser, type QuoteType } from 'htmlparser2';
 import type { Link, LinkSource } from '../model/analysis.js';
 import { makeLink } from './url.js';
 
@@ -72,6 +72,31 @@ const HTML_WHITESPACE_RE = /[ \t\n\r\f]+/g;
 const URL_WHITESPACE_RE = /[\t\r\n]/g;
 const META_REFRESH_URL_RE = /url\s*=\s*['"]?([^'"\s;]+)/i;
 
+/** The attributes scanHtml reads; the values of all others are never assembled. */
+const READ_ATTRIBUTES = new Set(['href', 'alt', 'action', 'http-equiv', 'content', 'src']);
+
+/**
+ * htmlparser2's Parser, keeping only the attributes scanHtml reads: the values of the others
+ * (style, class, width and the rest, most of a mail's HTML) are not assembled into strings nor
+ * stored in the tag's attribute object. Everything else, and the attributes it keeps (first
+ * occurrence wins, entities decoded), is the Parser's own code.
+ */
+class LinkParser extends Parser {
+  private keeps(): boolean {
+    return READ_ATTRIBUTES.has((this as unknown as { attribname: string }).attribname);
+  }
+  override onattribdata(start: number, endIndex: number): void {
+    if (this.keeps()) super.onattribdata(start, endIndex);
+  }
+  override onattribentity(cp: number): void {
+    if (this.keeps()) super.onattribentity(cp);
+  }
+  override onattribend(quote: QuoteType, endIndex: number): void {
+    if (this.keeps()) super.onattribend(quote, endIndex);
+    else this.endIndex = endIndex;
+  }
+}
+
 export interface HtmlScan {
   /** readable text of the HTML (scripts, styles and head dropped, entities decoded) */
   text: string;
@@ -80,8 +105,9 @@ export interface HtmlScan {
 /**
  * One pass over an HTML body: adds its links to `collector` and returns its readable text.
  * Bare URLs written as text (outside anchors) are added with foundIn 'text'.
+ * `ParserClass` is for the test that compares LinkParser with htmlparser2's own Parser.
  */
-export function scanHtml(html: string, collector: LinkCollector, maxTextChars: number): HtmlScan {
+export function scanHtml(html: string, collector: LinkCollector, maxTextChars: number, ParserClass: typeof Parser = LinkParser): HtmlScan {
   const chunks: string[] = [];
   let textLength = 0;
   let hiddenDepth = 0;
@@ -114,7 +140,7 @@ export function scanHtml(html: string, collector: LinkCollector, maxTextChars: n
     anchor = undefined;
   };
 
-  const parser = new Parser(
+  const parser = new ParserClass(
     {
       onopentag(name, attribs) {
         outsideAnchorText.push(' ');
