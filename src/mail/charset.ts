@@ -2,6 +2,7 @@
 // Real mail often lies: Japanese carriers send EUC-JP labelled ISO-2022-JP, old clients send
 // UTF-8 or Latin-1 with no label or 'us-ascii'. Decoding with the label alone turns every
 // such byte into U+FFFD; here the bytes are checked and a better decoder is picked.
+import { isAscii } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 
 const decoders = new Map<string, TextDecoder | null>();
@@ -47,20 +48,11 @@ export function decodeText(bytes: Uint8Array, declaredCharset: string | undefine
   const label = normaliseCharset(declaredCharset);
   const known = label === '' || decoderFor(label, false) !== null;
   if (!known) notes?.add(`unknown charset "${label.slice(0, 60)}": decoded by looking at the bytes instead`);
-  let has8bit = false;
-  let hasEsc = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b >= 0x80) {
-      has8bit = true;
-      break;
-    }
-    if (b === 0x1b) hasEsc = true;
-  }
+  const has8bit = !isAscii(bytes);
 
   if (!has8bit) {
     // Raw ISO-2022-JP escapes are Japanese whatever the label says.
-    if (hasEsc) return decoderFor('iso-2022-jp', false)!.decode(bytes);
+    if (bytes.indexOf(0x1b) >= 0) return decoderFor('iso-2022-jp', false)!.decode(bytes);
     if (ASCII_COMPATIBLE.test(label) || !known) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
     return decoderFor(label, false)!.decode(bytes);
   }

@@ -2,6 +2,7 @@
 // fields, turns 8-bit and raw ISO-2022-JP bytes into text, and decodes RFC 2047 words.
 // postal-mime decodes raw header bytes as UTF-8 only, which loses legacy-charset headers,
 // so the top-level header block is read here instead.
+import { isAscii } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { addressParser } from 'postal-mime';
 import type { HeaderField, MailAddress } from '../model/analysis.js';
@@ -59,12 +60,6 @@ function legacyDecoder(charset: string): TextDecoder | null {
   return decoder;
 }
 
-function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    if (bytes[i]! >= 0x80) return false;
-  }
-  return true;
-}
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
@@ -106,7 +101,7 @@ export function readRawHeaders(bytes: Uint8Array, bounds: HeaderBounds, maxField
   if (headerEnd === 0) return { fields, truncated: false };
 
   let fallbackCharset = '';
-  const ascii = isAscii(bytes, 0, headerEnd);
+  const ascii = isAscii(bytes.subarray(0, headerEnd));
   if (!ascii) {
     const declared = CHARSET_PARAM_RE.exec(latin1(bytes, 0, headerEnd))?.[1]?.toLowerCase() ?? '';
     if (declared && declared !== 'utf-8' && declared !== 'utf8' && declared !== 'us-ascii') fallbackCharset = declared;

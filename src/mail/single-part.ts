@@ -44,6 +44,14 @@ export function readSinglePartBody(bytes: Uint8Array, bodyStart: number, fields:
 /** Each line without its CR/LF ending, then LF: how postal-mime hands on an unencoded body. */
 function normaliseLines(body: Uint8Array): Uint8Array {
   if (body.length === 0) return body;
+  // Without a CR every line already ends in a bare LF: at most the last one lacks it.
+  if (body.indexOf(CR) < 0) {
+    if (body[body.length - 1] === LF) return body;
+    const out = new Uint8Array(body.length + 1);
+    out.set(body);
+    out[body.length] = LF;
+    return out;
+  }
   const out = new Uint8Array(body.length + 1);
   let length = 0;
   eachLine(body, (start, contentEnd) => {

@@ -224,6 +224,11 @@ describe('single-part fast path', () => {
     'CRLF 8bit without a final line break': crlf('Content-Type: text/plain; charset=iso-8859-1', '', 'Gr\u00fc\u00dfe', '', 'last'),
     'no Content-Type at all': lf('From: a@b.example', '', 'plain body', ''),
     'empty body': lf('From: a@b.example', 'Content-Type: text/plain', ''),
+    'LF lines, no final line break': concatBytes(lf('Content-Type: text/plain', '', 'one', 'two'), new TextEncoder().encode('three')),
+    'LF lines ending in blank lines': lf('Content-Type: text/plain', '', 'one', '', '', ''),
+    'a body of line breaks only': lf('Content-Type: text/html', '', '', '', ''),
+    'CR runs before LF and alone': concatBytes(lf('Content-Type: text/plain', '', ''), new TextEncoder().encode('a\r\r\nb\rc\r\n\r\nend\r\r')),
+    'ISO-2022-JP escapes under a us-ascii label': concatBytes(lf('Content-Type: text/plain; charset=us-ascii', '', ''), iso2022jp('\u3053\u3093\u306b\u3061\u306f')),
   };
   for (const [name, raw] of Object.entries(cases)) {
     it(`matches postal-mime: ${name}`, async () => {
