@@ -1,6 +1,5 @@
 // analyse(): one raw message → the Analysis every later stage reads. It never throws: what
 // goes wrong is listed in analysis.errors and everything else is still filled in.
-import { createHash } from 'node:crypto';
 import { ANALYSIS_SCHEMA, type Analysis, type AnalysisError, type AttachmentInfo } from '../model/analysis.js';
 import { type AttachmentReport, inspectAttachments, type RawPart } from './attachments/index.js';
 import { invitesQrScan } from './attachments/qr.js';
@@ -12,6 +11,7 @@ import type { AnalyseOptions } from './options.js';
 import { type ParsedMessage, parseMessage } from './parse.js';
 import { parseReceivedChain } from './received.js';
 import { returnedMessageOf } from './returned.js';
+import { sha256Hex } from './sha256.js';
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
@@ -64,7 +64,7 @@ function bareAttachments(parts: RawPart[], depth: number): AttachmentInfo[] {
     detectedType: 'unknown',
     extensionMismatch: false,
     size: part.content.byteLength,
-    sha256: createHash('sha256').update(part.content).digest('hex'),
+    sha256: sha256Hex(part.content),
     depth,
     inline: part.disposition === 'inline',
     linkOnly: false,
@@ -81,7 +81,7 @@ export async function analyse(raw: Uint8Array, options: AnalyseOptions): Promise
     input = new Uint8Array(0);
   }
   if (input.byteLength === 0) errors.push({ stage: 'parse', message: 'empty message' });
-  const sha256 = createHash('sha256').update(input).digest('hex');
+  const sha256 = sha256Hex(input);
   const { limits } = options;
 
   let parsed: ParsedMessage;

@@ -2,7 +2,6 @@
 // forms, macros), and what could not be looked at. Archives and attached messages are opened and
 // their contents inspected the same way, within the message's limits and time budget. Bad input
 // never throws: every problem becomes an entry in the attachment's `errors` and in `errors`.
-import { createHash } from 'node:crypto';
 import type { AnalysisError, AttachmentInfo, DetectedType, Link } from '../../model/analysis.js';
 import { collectTextLinks, LinkCollector, scanHtml } from '../body-links.js';
 import type { AnalysisLimits } from '../options.js';
@@ -15,6 +14,7 @@ import { inspectPdf } from './pdf.js';
 import { qrLikelihood, readQrFromImage } from './qr.js';
 import { sniff } from './sniff.js';
 import { inspectZip, type UnpackBudget } from './zip.js';
+import { sha256Hex } from '../sha256.js';
 
 export interface RawPart {
   filename: string;
@@ -133,7 +133,7 @@ function describe(info: AttachmentInfo): string {
 }
 
 function sha256(content: Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
+  return sha256Hex(content);
 }
 
 /** Markup decoded in the charset its own <meta> names (Shift_JIS pages are common in Japan), else UTF-8. */
