@@ -482,8 +482,17 @@ function mayBeBodyField(bytes: Uint8Array, start: number): boolean {
   let to = colon;
   while (from < to && (bytes[from] === 0x20 || bytes[from] === 0x09)) from++;
   while (to > from && (bytes[to - 1] === 0x20 || bytes[to - 1] === 0x09)) to--;
-  const name = Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1').toLowerCase();
-  return BODY_FIELDS.includes(name);
+  return BODY_FIELDS.some((name) => sameNameIgnoringCase(bytes, from, to, name));
+}
+
+/** bytes[from, to) spell `lowerName` (ASCII, lower case) in any case. */
+function sameNameIgnoringCase(bytes: Uint8Array, from: number, to: number, lowerName: string): boolean {
+  if (to - from !== lowerName.length) return false;
+  for (let i = 0; i < lowerName.length; i++) {
+    const b = bytes[from + i]!;
+    if ((b >= 0x41 && b <= 0x5a ? b + 0x20 : b) !== lowerName.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function joinRanges(bytes: Uint8Array, ranges: Array<[number, number]>, restStart: number): Uint8Array {
