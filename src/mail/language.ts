@@ -13,13 +13,19 @@ const STOP_WORDS: Record<'en' | 'pt' | 'es' | 'de' | 'fr' | 'it' | 'nl', string>
   nl: 'de het een en van is dat niet je uw op te voor met zijn wij ook aan er maar bij om dit deze hebt heeft naar worden wordt',
 };
 
-/** word → languages it is a common word of */
-const WORD_LANGUAGES = new Map<string, Array<keyof typeof STOP_WORDS>>();
-for (const [language, words] of Object.entries(STOP_WORDS) as Array<[keyof typeof STOP_WORDS, string]>) {
+type WordLanguage = keyof typeof STOP_WORDS;
+/** The languages told apart by their words, in the order ties are settled (the first wins). */
+const WORD_LANGUAGE_ORDER: WordLanguage[] = ['en', 'pt', 'es', 'de', 'fr', 'it', 'nl'];
+
+/** word → positions in WORD_LANGUAGE_ORDER of the languages it is a common word of */
+const WORD_LANGUAGES = new Map<string, number[]>();
+let longestStopWord = 0;
+for (const [language, words] of Object.entries(STOP_WORDS) as Array<[WordLanguage, string]>) {
   for (const word of words.split(' ')) {
     const list = WORD_LANGUAGES.get(word) ?? [];
-    list.push(language);
+    list.push(WORD_LANGUAGE_ORDER.indexOf(language));
     WORD_LANGUAGES.set(word, list);
+    longestStopWord = Math.max(longestStopWord, word.length);
   }
 }
 
@@ -56,7 +62,7 @@ export function guessLanguage(text: string): LanguageGuess {
   if (kana >= 3 && (kana + han) * 4 >= letters) return 'ja';
   if (han + otherScript + kana > latin) return 'other';
 
-  const scores = { en: 0, pt: 0, es: 0, de: 0, fr: 0, it: 0, nl: 0 };
+  const scores = new Float64Array(WORD_LANGUAGE_ORDER.length);
   let words = 0;
   const wordSample = sample.length > WORD_SAMPLE_CHARS ? sample.slice(0, WORD_SAMPLE_CHARS) : sample;
   // The words are the runs of WORD_LETTERS; found by hand, as a regex's match objects cost more than the lookups.
@@ -66,14 +72,15 @@ export function guessLanguage(text: string): LanguageGuess {
     const start = i;
     while (i + 1 < lower.length && isWordLetter(lower.charCodeAt(i + 1))) i++;
     words++;
+    if (i + 1 - start > longestStopWord) continue;
     const languages = WORD_LANGUAGES.get(lower.slice(start, i + 1));
     if (!languages) continue;
-    for (const language of languages) scores[language] += 1 / languages.length;
+    for (const language of languages) scores[language]! += 1 / languages.length;
   }
-  let best: keyof typeof scores = 'en';
-  for (const language of Object.keys(scores) as Array<keyof typeof scores>) {
-    if (scores[language] > scores[best]) best = language;
+  let best = 0;
+  for (let language = 1; language < scores.length; language++) {
+    if (scores[language]! > scores[best]!) best = language;
   }
-  if (scores[best] >= 2) return best;
+  if (scores[best]! >= 2) return WORD_LANGUAGE_ORDER[best]!;
   return words >= 8 ? 'other' : 'unknown';
 }
