@@ -190,8 +190,23 @@ function countReplacements(text: string): number {
 
 const ENCODED_WORD_RE = /=\?([^?\s]+)\?([bq])\?([^?]*)\?=/gi;
 
+function isBase64Letter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+}
+
+/** The base64 letters of an encoded word's text: anything else (padding, stray bytes) left out. */
+export function base64Letters(text: string): string {
+  // The usual word is letters and then padding: cut the padding off without a regex.
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
+  for (let i = 0; i < end; i++) {
+    if (!isBase64Letter(text.charCodeAt(i))) return text.replace(/[^a-z0-9+/]/gi, '');
+  }
+  return end === text.length ? text : text.slice(0, end);
+}
+
 function wordBytes(encoding: string, text: string): Buffer {
-  if (encoding === 'b' || encoding === 'B') return Buffer.from(text.replace(/[^a-z0-9+/]/gi, ''), 'base64');
+  if (encoding === 'b' || encoding === 'B') return Buffer.from(base64Letters(text), 'base64');
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;

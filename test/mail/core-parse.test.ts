@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { decodeText } from '../../src/mail/charset.js';
 import { DEFAULT_LIMITS } from '../../src/mail/options.js';
 import PostalMime from 'postal-mime';
-import { findHeaderBounds, isoDate, readRawHeaders } from '../../src/mail/headers.js';
+import { base64Letters, findHeaderBounds, isoDate, readRawHeaders } from '../../src/mail/headers.js';
 import { fixBareCarriageReturns, parseMessage, prepareBytes } from '../../src/mail/parse.js';
 import { readSinglePartBody } from '../../src/mail/single-part.js';
 import { concatBytes, crlf, encodedWord, eucJp, iso2022jp, lf, shiftJis } from './core-fixtures.js';
@@ -252,5 +252,14 @@ describe('single-part fast path', () => {
       const bounds = findHeaderBounds(raw);
       assert.equal(readSinglePartBody(raw, bounds.bodyStart, readRawHeaders(raw, bounds, 100).fields), undefined);
     }
+  });
+});
+
+describe('base64Letters (RFC 2047 B words)', () => {
+  it('keeps exactly the letters the class [a-z0-9+/] (case-insensitive) keeps', () => {
+    const reference = (text: string) => text.replace(/[^a-z0-9+/]/gi, '');
+    const samples = ['', '=', '==', 'QUJD', 'QUI=', 'QQ==', 'Q=Q=', '=QUJD', 'QU JD', 'QUJD\t=', 'QUJD==x', 'a-b_c.d', '\u00e9QUJD', 'QUJD=\u00e9'];
+    for (let code = 0; code < 0x180; code++) samples.push(`QU${String.fromCharCode(code)}JD==`, `QUJD${String.fromCharCode(code)}`);
+    for (const text of samples) assert.equal(base64Letters(text), reference(text), JSON.stringify(text));
   });
 });
