@@ -3,4 +3,4 @@
 // stay grown for the whole scan. They cost a one-message scan nothing measurable, so every scan gets them.
 import { boundScanHeaps } from '../scan/memory.js';
 
-if (process.argv[2] === 'scan') boundScanHeaps();
+if (process.argv[2] === 'scan' || process.argv[2] === 'scand') boundScanHeaps();

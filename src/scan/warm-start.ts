@@ -2,8 +2,10 @@
 // the longest part of a one-message run (`kizuki scan -` from a mail client's filter hook); begun first thing,
 // it overlaps with this thread loading the CLI and the rules. The scan takes these workers over when its
 // configuration asks for the same resources; otherwise they are stopped and a pool is made as configured.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { DEFAULT_DAEMON_SOCKET } from './daemon/protocol.js';
 import type { AnalysisOutcome, AnalysisTask } from './worker.js';
 
 export interface PoolResources {
@@ -34,6 +36,8 @@ let warm: { piscina: Piscina<AnalysisTask, AnalysisOutcome>; resources: PoolReso
 /** Called by the CLI entry with its arguments: for `kizuki scan`, one worker starts loading now (more follow on demand). */
 export function warmAnalysisWorkers(args: readonly string[]): void {
   if (args[0] !== 'scan' || args.includes('--help') || args.includes('-h') || warm) return;
+  // a scan daemon will most likely take the scan: no workers needed here (one that declines costs a cold start)
+  if (!args.includes('--no-daemon') && existsSync(DEFAULT_DAEMON_SOCKET)) return;
   const resources = { minThreads: 1, maxThreads: availableParallelism(), workerMemoryMb: DEFAULT_WORKER_MEMORY_MB };
   warm = { piscina: newPiscina(resources), resources };
 }
