@@ -77,7 +77,7 @@ export async function runScan(
       single,
       timeoutMs: config.scan.timeoutMs,
       workerMemoryMb: config.scan.workerMemoryMb,
-      settings: taskSettings(config, options.dnsFixture),
+      settings: taskSettings(config, options.dnsFixture, !options.explain),
     });
   // The rules load and the store opens while the first messages are already being read and analysed; the scan
   // loop waits for them only when it has a message to judge (and reports their failure from there).

@@ -33,8 +33,9 @@ export function detectionOptions(config: KizukiConfig): DetectionOptions {
   };
 }
 
-export function taskSettings(config: KizukiConfig, dnsFixture: string | undefined): AnalysisTaskSettings {
+export function taskSettings(config: KizukiConfig, dnsFixture: string | undefined, lean = false): AnalysisTaskSettings {
   return {
+    ...(lean ? { lean } : {}),
     limits: effectiveLimits(config),
     auth: { mode: config.auth.mode, trustedHosts: config.auth.trustedHosts, dns: dnsFixture ? { fixture: dnsFixture } : 'system' },
     orgDomains: config.org.domains,

@@ -36,7 +36,8 @@ export function socketFor(options: DaemonOptions, cwd = process.cwd()): string |
  * with other settings, and the scan may run here instead (never when `daemon: true`: then that is an error, exit 2).
  */
 export async function scanThroughDaemon(paths: string[], options: DaemonOptions, io: ClientIo = {}): Promise<number | undefined> {
-  if (options.daemon === false) return undefined;
+  // --explain prints whole analyses, which the daemon's workers do not send back: it always runs here
+  if (options.daemon === false || options.explain) return undefined;
   const cwd = io.cwd ?? process.cwd();
   const stderr = io.stderr ?? process.stderr;
   const required = options.daemon === true;

@@ -59,7 +59,7 @@ export async function startScanDaemon(daemonOptions: ScanDaemonOptions): Promise
 
   const threads = config.scan.workers || availableParallelism();
   const newPool = (): AnalysisPool =>
-    createAnalysisPool({ workers: threads, timeoutMs: config.scan.timeoutMs, workerMemoryMb: config.scan.workerMemoryMb, settings: taskSettings(config, options.dnsFixture) });
+    createAnalysisPool({ workers: threads, timeoutMs: config.scan.timeoutMs, workerMemoryMb: config.scan.workerMemoryMb, settings: taskSettings(config, options.dnsFixture, true) });
   const ruleFolders = [builtInRulesDir(), ...config.detection.ruleDirs];
   let rulesState = ruleFilesState(ruleFolders);
   let pool = newPool();
@@ -197,6 +197,8 @@ function refuse(request: ScanRequest, context: ConnectionContext): string | unde
   if (request.version !== PROTOCOL_VERSION) return `protocol ${request.version} asked, ${PROTOCOL_VERSION} spoken`;
   if (request.fingerprint !== context.fingerprint) return 'the daemon runs with other settings (configuration, rules, options or Kizuki build)';
   if (request.store === 'sqlite::memory:') return 'an in-memory store belongs to one process';
+  // its workers send back lean results, without the bodies an explanation prints
+  if (request.options.explain) return '--explain runs in the scan\'s own process';
   if (!Array.isArray(request.paths) || request.paths.some((p) => typeof p !== 'string')) return 'no paths given';
   return undefined;
 }
