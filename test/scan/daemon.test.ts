@@ -181,6 +181,32 @@ describe('kizuki scand (the scan daemon)', () => {
     assert.equal(parseLines(next.stdout).length, 1);
   });
 
+  it('finishes the scan in progress when told to stop', async () => {
+    const folder = join(dir, 'stopping');
+    mkdirSync(folder);
+    for (let i = 0; i < 120; i++) writeFileSync(join(folder, `${i}.eml`), readFileSync(samples[i % samples.length]!));
+    const stopping = await startDaemon(dir, ['--socket', join(dir, 'stopping.sock'), '--no-store']);
+    writeFileSync(join(folder, '..', 'stopping.yaml'), 'scan:\n  socket: stopping.sock\n');
+    const client = spawn(process.execPath, [cliPath, 'scan', '--json', '--daemon', '--no-store', '-c', 'stopping.yaml', folder], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    client.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    client.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString('utf8');
+    });
+    const clientCode = new Promise((resolvePromise) => client.on('close', resolvePromise));
+    while (!out.includes('\n')) {
+      if (client.exitCode !== null) break;
+      await new Promise((resolvePromise) => setTimeout(resolvePromise, 10));
+    }
+    const daemonCode = stopping.stop();
+    assert.equal(await clientCode, 1, err);
+    assert.equal(parseLines(out).length, 120, 'every message of the scan was judged and printed');
+    assert.equal(await daemonCode, 0, stopping.log());
+  });
+
   it('refuses to start on a socket another daemon serves, replaces a stale one, and removes its socket when stopped', async () => {
     const second = spawn(process.execPath, [cliPath, 'scand'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';

@@ -80,11 +80,13 @@ export async function startScanDaemon(daemonOptions: ScanDaemonOptions): Promise
   };
 
   let queue: Promise<void> = Promise.resolve();
-  const sockets = new Set<Socket>();
+  // connections that have not yet asked for a scan: closed when the daemon stops (the others finish their scans)
+  const idle = new Set<Socket>();
   const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    idle.add(socket);
+    socket.on('close', () => idle.delete(socket));
     serveConnection(socket, {
+      asked: () => idle.delete(socket),
       fingerprint,
       ownStore,
       enqueue: (job) => {
@@ -112,7 +114,7 @@ export async function startScanDaemon(daemonOptions: ScanDaemonOptions): Promise
         await new Promise<void>((resolvePromise) => {
           server.close(() => resolvePromise());
           // a client that connected but never sent its request must not hold the daemon open
-          for (const socket of sockets) if (!socket.readableEnded) socket.end();
+          for (const socket of idle) socket.destroy();
         });
         await queue;
         await pool.close();
@@ -137,6 +139,8 @@ interface Lent {
 }
 
 interface ConnectionContext {
+  /** the connection has sent its request */
+  asked(): void;
   fingerprint: string;
   ownStore: string | null;
   enqueue(job: (lent: Lent) => Promise<void>): Promise<void>;
@@ -174,6 +178,7 @@ function serveConnection(socket: Socket, context: ConnectionContext): void {
           socket.destroy();
           return;
         }
+        context.asked();
         const refusal = refuse(request, context);
         if (refusal) {
           socket.end(encodeJsonFrame(FrameType.declined, { reason: refusal }));
