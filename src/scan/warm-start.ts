@@ -3,8 +3,9 @@
 // it overlaps with this thread loading the CLI and the rules. The scan takes these workers over when its
 // configuration asks for the same resources; otherwise they are stopped and a pool is made as configured.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { DEFAULT_DAEMON_SOCKET } from './daemon/protocol.js';
 import type { AnalysisOutcome, AnalysisTask } from './worker.js';
 
@@ -19,8 +20,12 @@ export interface PoolResources {
 /** The defaults of the `scan:` configuration section (src/config.ts). */
 const DEFAULT_WORKER_MEMORY_MB = 1024;
 
+// loaded when a pool is made, not with the CLI: a scan handed to the daemon never needs it
+const require = createRequire(import.meta.url);
+
 export function newPiscina(resources: PoolResources): Piscina<AnalysisTask, AnalysisOutcome> {
-  return new Piscina<AnalysisTask, AnalysisOutcome>({
+  const { Piscina: Pool } = require('piscina') as typeof import('piscina');
+  return new Pool<AnalysisTask, AnalysisOutcome>({
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: resources.minThreads,
     maxThreads: resources.maxThreads,
