@@ -82,17 +82,20 @@ const READ_ATTRIBUTES = new Set(['href', 'alt', 'action', 'http-equiv', 'content
  * occurrence wins, entities decoded), is the Parser's own code.
  */
 class LinkParser extends Parser {
-  private keeps(): boolean {
-    return READ_ATTRIBUTES.has((this as unknown as { attribname: string }).attribname);
+  /** whether the attribute being read is one of READ_ATTRIBUTES */
+  private keeping = false;
+  override onattribname(start: number, endIndex: number): void {
+    super.onattribname(start, endIndex);
+    this.keeping = READ_ATTRIBUTES.has((this as unknown as { attribname: string }).attribname);
   }
   override onattribdata(start: number, endIndex: number): void {
-    if (this.keeps()) super.onattribdata(start, endIndex);
+    if (this.keeping) super.onattribdata(start, endIndex);
   }
   override onattribentity(cp: number): void {
-    if (this.keeps()) super.onattribentity(cp);
+    if (this.keeping) super.onattribentity(cp);
   }
   override onattribend(quote: QuoteType, endIndex: number): void {
-    if (this.keeps()) super.onattribend(quote, endIndex);
+    if (this.keeping) super.onattribend(quote, endIndex);
     else this.endIndex = endIndex;
   }
 }
