@@ -92,6 +92,11 @@ function decodeLine(bytes: Uint8Array, start: number, end: number, fallbackChars
 
 /** A field name is printable ASCII without spaces or colons. */
 const FIELD_NAME_RE = /^[\x21-\x39\x3b-\x7e]+$/;
+
+/** One character of FIELD_NAME_RE. */
+export function isFieldNameChar(code: number): boolean {
+  return (code >= 0x21 && code <= 0x39) || (code >= 0x3b && code <= 0x7e);
+}
 const CHARSET_PARAM_RE = /^content-type:[^\n]*?charset\s*=\s*"?([a-z0-9_.:-]+)/im;
 
 /** Splits the header block into unfolded fields. */
@@ -116,23 +121,34 @@ export function readRawHeaders(bytes: Uint8Array, bounds: HeaderBounds, maxField
   };
 
   // Most header blocks are plain ASCII: read them as one string and split it.
+  // Lines are walked by index: only field names and values become strings.
   if (ascii && bytes.subarray(0, headerEnd).indexOf(ESC) < 0) {
-    for (const line of latin1(bytes, 0, headerEnd).split('\n')) {
-      const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-      if (text === '') continue;
-      const first = text.charCodeAt(0);
+    const block = latin1(bytes, 0, headerEnd);
+    let next = 0;
+    while (next < block.length) {
+      const start = next;
+      let end = block.indexOf('\n', start);
+      next = end < 0 ? block.length : end + 1;
+      if (end < 0) end = block.length;
+      if (end > start && block.charCodeAt(end - 1) === 0x0d) end--;
+      if (end === start) continue;
+      const first = block.charCodeAt(start);
       if (first === 0x20 || first === 0x09) {
-        current?.parts.push(text);
+        current?.parts.push(block.slice(start, end));
         continue;
       }
       flush();
-      const colon = text.indexOf(':');
-      if (colon > 0 && FIELD_NAME_RE.test(text.slice(0, colon))) {
+      // A field name runs up to the first ':' and holds only FIELD_NAME_RE's characters (':' is not one of them).
+      let colon = start;
+      while (colon < end && isFieldNameChar(block.charCodeAt(colon))) colon++;
+      if (colon > start && colon < end && block.charCodeAt(colon) === 0x3a) {
         if (fields.length >= maxFields) {
           truncated = true;
           break;
         }
-        current = { key: text.slice(0, colon).toLowerCase(), parts: [trimStart(text.slice(colon + 1))] };
+        let valueStart = colon + 1;
+        while (valueStart < end && (block.charCodeAt(valueStart) === 0x20 || block.charCodeAt(valueStart) === 0x09)) valueStart++;
+        current = { key: block.slice(start, colon).toLowerCase(), parts: [block.slice(valueStart, end)] };
       }
     }
     flush();
