@@ -206,33 +206,48 @@ function countReplacements(text: string): number {
 
 const ENCODED_WORD_RE = /=\?([^?\s]+)\?([bq])\?([^?]*)\?=/gi;
 
-function isBase64Letter(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
-}
+const NOT_BASE64_LETTER = /[^A-Za-z0-9+/]/;
 
 /** The base64 letters of an encoded word's text: anything else (padding, stray bytes) left out. */
 export function base64Letters(text: string): string {
-  // The usual word is letters and then padding: cut the padding off without a regex.
+  // The usual word is letters and then padding: the padding is cut off, and the letters are
+  // only checked (a regex test allocates nothing), not rebuilt.
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--;
-  for (let i = 0; i < end; i++) {
-    if (!isBase64Letter(text.charCodeAt(i))) return text.replace(/[^a-z0-9+/]/gi, '');
-  }
-  return end === text.length ? text : text.slice(0, end);
+  const letters = end === text.length ? text : text.slice(0, end);
+  return NOT_BASE64_LETTER.test(letters) ? text.replace(/[^a-z0-9+/]/gi, '') : letters;
 }
 
-function wordBytes(encoding: string, text: string): Buffer {
+export function wordBytes(encoding: string, text: string): Buffer {
   if (encoding === 'b' || encoding === 'B') return Buffer.from(base64Letters(text), 'base64');
-  const bytes: number[] = [];
+  // Q: '_' is a space, '=' and two hex digits a byte, any other character its low byte.
+  const bytes = Buffer.allocUnsafe(text.length);
+  let length = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === '_') bytes.push(0x20);
-    else if (ch === '=' && /^[0-9a-f]{2}$/i.test(text.slice(i + 1, i + 3))) {
-      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(ch.charCodeAt(0) & 0xff);
+    const code = text.charCodeAt(i);
+    if (code === 0x5f) {
+      bytes[length++] = 0x20;
+      continue;
+    }
+    if (code === 0x3d && i + 2 < text.length) {
+      const high = hexDigit(text.charCodeAt(i + 1));
+      const low = hexDigit(text.charCodeAt(i + 2));
+      if (high >= 0 && low >= 0) {
+        bytes[length++] = (high << 4) | low;
+        i += 2;
+        continue;
+      }
+    }
+    bytes[length++] = code & 0xff;
   }
-  return Buffer.from(bytes);
+  return bytes.subarray(0, length);
+}
+
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  return -1;
 }
 
 /**

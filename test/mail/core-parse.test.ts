@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { decodeText } from '../../src/mail/charset.js';
 import { DEFAULT_LIMITS } from '../../src/mail/options.js';
 import PostalMime from 'postal-mime';
-import { base64Letters, findHeaderBounds, isoDate, readRawHeaders } from '../../src/mail/headers.js';
+import { base64Letters, findHeaderBounds, isoDate, readRawHeaders, wordBytes } from '../../src/mail/headers.js';
 import { fixBareCarriageReturns, parseMessage, prepareBytes } from '../../src/mail/parse.js';
 import { readSinglePartBody } from '../../src/mail/single-part.js';
 import { concatBytes, crlf, encodedWord, eucJp, iso2022jp, lf, shiftJis } from './core-fixtures.js';
@@ -261,5 +261,26 @@ describe('base64Letters (RFC 2047 B words)', () => {
     const samples = ['', '=', '==', 'QUJD', 'QUI=', 'QQ==', 'Q=Q=', '=QUJD', 'QU JD', 'QUJD\t=', 'QUJD==x', 'a-b_c.d', '\u00e9QUJD', 'QUJD=\u00e9'];
     for (let code = 0; code < 0x180; code++) samples.push(`QU${String.fromCharCode(code)}JD==`, `QUJD${String.fromCharCode(code)}`);
     for (const text of samples) assert.equal(base64Letters(text), reference(text), JSON.stringify(text));
+  });
+});
+
+describe('wordBytes (RFC 2047 Q words)', () => {
+  it('gives the bytes of the character-by-character reading', () => {
+    const reference = (text: string): Buffer => {
+      const bytes: number[] = [];
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i]!;
+        if (ch === '_') bytes.push(0x20);
+        else if (ch === '=' && /^[0-9a-f]{2}$/i.test(text.slice(i + 1, i + 3))) {
+          bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
+          i += 2;
+        } else bytes.push(ch.charCodeAt(0) & 0xff);
+      }
+      return Buffer.from(bytes);
+    };
+    const samples = ['', '_', '=', '=4', '=41', '=4g', '=g4', 'a=41=42_c', 'caf=C3=A9', 'caf=c3=a9', '==41', '=41=', 'x=4', '\u00e9\u3042=E3=81=82', '\ud83d\ude00_=F0=9F=98=80'];
+    for (let code = 0; code < 0x100; code++) samples.push(`=${String.fromCharCode(code)}1`, `=4${String.fromCharCode(code)}`);
+    for (const text of samples) assert.deepEqual([...wordBytes('q', text)], [...reference(text)], JSON.stringify(text));
+    assert.deepEqual([...wordBytes('B', 'w6k=')], [0xc3, 0xa9]);
   });
 });
