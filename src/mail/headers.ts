@@ -2,7 +2,7 @@
 // fields, turns 8-bit and raw ISO-2022-JP bytes into text, and decodes RFC 2047 words.
 // postal-mime decodes raw header bytes as UTF-8 only, which loses legacy-charset headers,
 // so the top-level header block is read here instead.
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { addressParser } from 'postal-mime';
 import type { HeaderField, MailAddress } from '../model/analysis.js';
@@ -82,12 +82,16 @@ function decodeLine(bytes: Uint8Array, start: number, end: number, fallbackChars
   if (!has8bit && !hasEsc) return latin1(bytes, start, end);
   const slice = bytes.subarray(start, end);
   if (hasEsc && !has8bit) return iso2022jp.decode(slice);
-  try {
-    return utf8Strict.decode(slice);
-  } catch {
-    const declared = fallbackCharset ? legacyDecoder(fallbackCharset) : null;
-    return (declared ?? legacyDecoder('windows-1252') ?? iso2022jp).decode(slice);
+  // isUtf8 spares the strict decoder's throw on the (common) non-UTF-8 line
+  if (isUtf8(slice)) {
+    try {
+      return utf8Strict.decode(slice);
+    } catch {
+      // as below
+    }
   }
+  const declared = fallbackCharset ? legacyDecoder(fallbackCharset) : null;
+  return (declared ?? legacyDecoder('windows-1252') ?? iso2022jp).decode(slice);
 }
 
 /** A field name is printable ASCII without spaces or colons. */
