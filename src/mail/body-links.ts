@@ -111,8 +111,7 @@ export interface HtmlScan {
  * `ParserClass` is for the test that compares LinkParser with htmlparser2's own Parser.
  */
 export function scanHtml(html: string, collector: LinkCollector, maxTextChars: number, ParserClass: typeof Parser = LinkParser): HtmlScan {
-  const chunks: string[] = [];
-  let textLength = 0;
+  const readable = new HtmlTextBuilder(maxTextChars);
   let hiddenDepth = 0;
   let base: string | undefined;
   let anchor: { href: string; text: string[]; alt: string } | undefined;
@@ -131,11 +130,6 @@ export function scanHtml(html: string, collector: LinkCollector, maxTextChars: n
     if (cleaned.startsWith('//')) return `https:${cleaned}`;
     return cleaned;
   };
-  const pushText = (text: string): void => {
-    if (textLength >= maxTextChars) return;
-    chunks.push(text);
-    textLength += text.length;
-  };
   const closeAnchor = (): void => {
     if (!anchor) return;
     const visible = anchor.text.join('').trim() || anchor.alt;
@@ -148,7 +142,7 @@ export function scanHtml(html: string, collector: LinkCollector, maxTextChars: n
       onopentag(name, attribs) {
         outsideAnchorText.push(' ');
         if (HIDDEN_TAGS.has(name)) hiddenDepth++;
-        if (BLOCK_TAGS.has(name)) pushText('\n');
+        if (BLOCK_TAGS.has(name)) readable.block();
         switch (name) {
           case 'base':
             if (attribs.href && /^https?:/i.test(attribs.href.trim())) base = attribs.href.trim();
@@ -182,13 +176,13 @@ export function scanHtml(html: string, collector: LinkCollector, maxTextChars: n
         if (hiddenDepth > 0) return;
         if (anchor) anchor.text.push(data);
         else outsideAnchorText.push(data);
-        pushText(data.replace(HTML_WHITESPACE_RE, ' '));
+        readable.text(data);
       },
       onclosetag(name) {
         outsideAnchorText.push(' ');
         if (HIDDEN_TAGS.has(name) && hiddenDepth > 0) hiddenDepth--;
         if (name === 'a') closeAnchor();
-        if (BLOCK_TAGS.has(name)) pushText('\n');
+        if (BLOCK_TAGS.has(name)) readable.block();
       },
     },
     { decodeEntities: true },
@@ -198,7 +192,7 @@ export function scanHtml(html: string, collector: LinkCollector, maxTextChars: n
   closeAnchor();
 
   collectTextLinks(outsideAnchorText.join(''), collector, 'text');
-  return { text: tidyText(chunks.join('')).slice(0, maxTextChars) };
+  return { text: readable.finish() };
 }
 
 /** Collapses HTML whitespace: runs of blanks to one space, at most one empty line in a row. */
@@ -208,4 +202,77 @@ function tidyText(text: string): string {
     .replace(/ ?\n ?/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/** Stands for a block element's line break until the text is tidied; text holding one takes the slow path. */
+const BLOCK_MARK = '\u0000';
+const BLOCK_WHITESPACE_RE = /[ \t\n\r\f\v\u00a0]+/g;
+const AROUND_BLOCK_MARK_RE = / ?\u0000 ?/g;
+
+/**
+ * The readable text of an HTML body, as its text pieces and block breaks arrive. What comes out is
+ * tidyText() of the pieces, each with its runs of HTML whitespace made one space, and the breaks as
+ * LF; pieces are kept while the length so far (counted that way) is under `maxChars`, and the result
+ * is cut to `maxChars`. It is built without a regex per piece: the breaks are marked with BLOCK_MARK
+ * and the whole text is tidied in three passes (test/mail/html-text.test.ts compares it with the
+ * piece-by-piece reading).
+ */
+export class HtmlTextBuilder {
+  private readonly pieces: string[] = [];
+  /** positions in `pieces` of the block breaks (for the slow path) */
+  private readonly breaks: number[] = [];
+  /** the pieces' raw length: never less than their collapsed length */
+  private rawLength = 0;
+  /** once the raw length has reached the limit: the collapsed length of the pieces kept */
+  private collapsedLength = -1;
+  private full = false;
+  private markInText = false;
+
+  constructor(private readonly maxChars: number) {}
+
+  text(data: string): void {
+    if (!this.markInText && data.includes(BLOCK_MARK)) this.markInText = true;
+    this.push(data, false);
+  }
+
+  block(): void {
+    this.push(BLOCK_MARK, true);
+  }
+
+  private push(piece: string, isBreak: boolean): void {
+    if (this.full) return;
+    if (isBreak) this.breaks.push(this.pieces.length);
+    this.pieces.push(piece);
+    if (this.collapsedLength < 0) {
+      this.rawLength += piece.length;
+      // While the raw length is under the limit the collapsed length is too, so every piece is kept.
+      if (this.rawLength < this.maxChars) return;
+      this.collapsedLength = 0;
+      for (const kept of this.pieces) this.collapsedLength += collapsedPieceLength(kept);
+    } else {
+      this.collapsedLength += collapsedPieceLength(piece);
+    }
+    if (this.collapsedLength >= this.maxChars) this.full = true;
+  }
+
+  finish(): string {
+    if (this.markInText) {
+      const breaks = new Set(this.breaks);
+      const pieces = this.pieces.map((piece, i) => (breaks.has(i) ? '\n' : piece.replace(HTML_WHITESPACE_RE, ' ')));
+      return tidyText(pieces.join('')).slice(0, this.maxChars);
+    }
+    // Text line breaks are blanks here (only the marks are breaks), so one pass collapses every run.
+    return this.pieces
+      .join('')
+      .replace(BLOCK_WHITESPACE_RE, ' ')
+      .replace(AROUND_BLOCK_MARK_RE, '\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim()
+      .slice(0, this.maxChars);
+  }
+}
+
+/** A piece's length once its whitespace runs are one space (a break is one LF, and BLOCK_MARK is one character). */
+function collapsedPieceLength(piece: string): number {
+  return piece.replace(HTML_WHITESPACE_RE, ' ').length;
 }
