@@ -7,37 +7,64 @@ const CLAUSE_WORDS = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
 type ClauseName = 'from' | 'by' | 'via' | 'with' | 'id' | 'for';
 
 interface Clause {
-  /** words outside comments */
+  /** the first word outside comments (the only one read), when there is one */
   words: string[];
   /** full text including comments, for finding the connecting IP */
   text: string;
 }
 
-const TOKEN_RE = /[()]|[^\s()]+/g;
+/** A character of the regex class \s (JavaScript's white space and line terminators). */
+export function isRegexSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
 
-/** Splits "from X (c) by Y with Z; date" into its clauses, ignoring keywords inside comments. */
-function splitClauses(value: string): Partial<Record<ClauseName, Clause>> {
+/**
+ * Splits "from X (c) by Y with Z; date" into its clauses, ignoring keywords inside comments.
+ * Tokens are '(' , ')' and runs of anything else but white space, as /[()]|[^\s()]+/g finds
+ * them; only a clause's first word is kept (the only one read), so the others are never sliced.
+ */
+export function splitClauses(value: string): Partial<Record<ClauseName, Clause>> {
   const clauses: Partial<Record<ClauseName, Clause>> = {};
   let current: Clause | undefined;
   let currentStart = 0;
   let depth = 0;
-  TOKEN_RE.lastIndex = 0;
-  for (let match = TOKEN_RE.exec(value); match; match = TOKEN_RE.exec(value)) {
-    const token = match[0];
-    if (token === '(') {
+  const length = value.length;
+  let i = 0;
+  while (i < length) {
+    const code = value.charCodeAt(i);
+    if (code === 0x28) {
       depth++;
-    } else if (token === ')') {
+      i++;
+      continue;
+    }
+    if (code === 0x29) {
       if (depth > 0) depth--;
-    } else if (depth === 0) {
-      const lower = token.length <= 4 ? token.toLowerCase() : '';
-      if (lower && CLAUSE_WORDS.has(lower) && !clauses[lower as ClauseName]) {
-        if (current) current.text = value.slice(currentStart, match.index);
-        current = { words: [], text: '' };
-        clauses[lower as ClauseName] = current;
-        currentStart = match.index + token.length;
-      } else if (current) {
-        current.words.push(token);
-      }
+      i++;
+      continue;
+    }
+    if (isRegexSpace(code)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < length) {
+      const next = value.charCodeAt(i);
+      if (next === 0x28 || next === 0x29 || isRegexSpace(next)) break;
+      i++;
+    }
+    if (depth > 0) continue;
+    const lower = i - start <= 4 ? value.slice(start, i).toLowerCase() : '';
+    if (lower && CLAUSE_WORDS.has(lower) && !clauses[lower as ClauseName]) {
+      if (current) current.text = value.slice(currentStart, start);
+      current = { words: [], text: '' };
+      clauses[lower as ClauseName] = current;
+      currentStart = i;
+    } else if (current && current.words.length === 0) {
+      current.words.push(value.slice(start, i));
     }
   }
   if (current) current.text = value.slice(currentStart);
