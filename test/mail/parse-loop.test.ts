@@ -55,6 +55,11 @@ describe("postal-mime's parse loop, streamlined", () => {
     ),
     'a part that ends with the message (no closing boundary)': multipart('--b1\r\nContent-Type: text/plain\r\n\r\nunterminated\r\n'),
     'a final line that is a bare "--"': multipart('--b1\r\nContent-Type: text/plain\r\n\r\nx\r\n--'),
+    'base64 part with "--" lines, padding mid-body and no final line break': multipart(
+      '--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nQUJD\r\nRA==\r\n--\r\nRUZH\r\n-- x\r\n\r\nSEk=\r\n--b1x\r\nSktM\r\n--b1--\r\nafter',
+    ),
+    'base64 part running to the end of the message': multipart('--b1\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\nAAAA\r\r\nAAAA', '\n'),
+    'top-level base64 with "--" lines and no boundaries': 'Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBE\r\n--\r\n--JVBE\r\nRi0x\r\n',
   };
   for (const [name, text] of Object.entries(cases)) {
     it(`gives what postal-mime's own loop gives: ${name}`, async () => {
