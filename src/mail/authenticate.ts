@@ -59,39 +59,63 @@ export interface ParsedAuthResults {
   entries: AuthResultEntry[];
 }
 
-/** Splits at top-level ';', keeping comments (nested parentheses) and quoted strings whole. */
-function splitSegments(value: string): Array<{ text: string; comment: string }> {
+/**
+ * Splits at top-level ';', keeping comments (nested parentheses) and quoted strings whole: a
+ * segment's text has each comment as one space and quoted strings unquoted (backslash escapes
+ * undone); its comment holds the comments' text. Runs of ordinary characters are copied as slices.
+ */
+export function splitSegments(value: string): Array<{ text: string; comment: string }> {
   const segments: Array<{ text: string; comment: string }> = [];
   let text = '';
   let comment = '';
   let depth = 0;
   let quoted = false;
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
+  const length = value.length;
+  let i = 0;
+  while (i < length) {
+    let j = i;
     if (quoted) {
-      if (ch === '\\' && i + 1 < value.length) {
-        text += value[++i];
-      } else if (ch === '"') {
+      while (j < length && value.charCodeAt(j) !== 0x5c && value.charCodeAt(j) !== 0x22) j++;
+      text += value.slice(i, j);
+      if (j >= length) break;
+      if (value.charCodeAt(j) === 0x22) {
         quoted = false;
+        i = j + 1;
+      } else if (j + 1 < length) {
+        text += value[j + 1];
+        i = j + 2;
       } else {
-        text += ch;
+        text += '\\';
+        i = j + 1;
       }
     } else if (depth > 0) {
-      if (ch === '(') depth++;
-      else if (ch === ')') depth--;
-      if (depth > 0) comment += ch;
-      else comment += ' ';
-    } else if (ch === '(') {
-      depth = 1;
-      text += ' ';
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ';') {
-      segments.push({ text, comment });
-      text = '';
-      comment = '';
+      while (j < length && value.charCodeAt(j) !== 0x28 && value.charCodeAt(j) !== 0x29) j++;
+      comment += value.slice(i, j);
+      if (j >= length) break;
+      if (value.charCodeAt(j) === 0x28) {
+        depth++;
+        comment += '(';
+      } else {
+        depth--;
+        comment += depth > 0 ? ')' : ' ';
+      }
+      i = j + 1;
     } else {
-      text += ch;
+      while (j < length && value.charCodeAt(j) !== 0x28 && value.charCodeAt(j) !== 0x22 && value.charCodeAt(j) !== 0x3b) j++;
+      text += value.slice(i, j);
+      if (j >= length) break;
+      const c = value.charCodeAt(j);
+      if (c === 0x28) {
+        depth = 1;
+        text += ' ';
+      } else if (c === 0x22) {
+        quoted = true;
+      } else {
+        segments.push({ text, comment });
+        text = '';
+        comment = '';
+      }
+      i = j + 1;
     }
   }
   segments.push({ text, comment });
