@@ -4,9 +4,46 @@
 // biome-ignore lint/complexity/useRegexLiterals: a literal would trip the combining-character lint
 const INVISIBLE_RE = new RegExp('[\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0]', 'g');
 
+// Whitespace runs that are not already one plain space: replacing only these gives what `/\s+/g → ' '` gives,
+// without a match (and a copy) for every space between two words.
+const UNCOLLAPSED_SPACE = /[^\S ]\s*| \s+/g;
+
+/** `text.replace(/\s+/g, ' ')`, with fewer matches. */
+export function collapseSpaces(text: string): string {
+  return text.replace(UNCOLLAPSED_SPACE, ' ');
+}
+
 /** NFKC, lower-case, invisible characters removed, whitespace collapsed. Keeps Japanese intact. */
 export function normaliseText(text: string): string {
-  return text.normalize('NFKC').replace(INVISIBLE_RE, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return collapseSpaces(text.normalize('NFKC').replace(INVISIBLE_RE, '').toLowerCase()).trim();
+}
+
+/** What `/\s/` matches outside ASCII (ECMAScript WhiteSpace and LineTerminator); a test checks every code unit. */
+const WIDE_SPACES = new Set([0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
+
+/** Whether a UTF-16 code unit is one `/\s/` matches. */
+export function isSpaceCode(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code >= 0xa0 && WIDE_SPACES.has(code));
+}
+
+/** `text.replace(/\s+/g, ' ').trim().length`, counted without building either string. */
+export function collapsedLength(text: string): number {
+  let length = 0;
+  let started = false;
+  let pendingSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    if (isSpaceCode(text.charCodeAt(i))) {
+      if (started) pendingSpace = true;
+      continue;
+    }
+    if (pendingSpace) {
+      length++;
+      pendingSpace = false;
+    }
+    length++;
+    started = true;
+  }
+  return length;
 }
 
 /** normaliseText plus diacritics removed: 'você' → 'voce', 'não' → 'nao'. Only for Latin-script patterns. */

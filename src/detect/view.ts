@@ -6,7 +6,7 @@ import { findLures, isFileShareSubject, LURE_KINDS, type LureKind } from './lure
 import type { ReferenceData } from './reference-data.js';
 import { domainParts, imitatedDomain, type ProtectedDomain } from './similarity.js';
 import { modelProbabilities, type TextModel } from './text-model.js';
-import { countFancyLetters, countInvisible, countMixedScriptWords, foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
+import { collapsedLength, countFancyLetters, countInvisible, countMixedScriptWords, foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
 
 export interface LinkView {
   url: string;
@@ -263,9 +263,12 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const fromDomain = (analysis.from.domain || facts.fromDomain || '').toLowerCase();
   const fromOrg = facts.fromOrgDomain || domainParts(fromDomain).registrable;
   const internal = ctx.orgDomains.has(fromOrg) || ctx.orgDomains.has(fromDomain);
-  const recipients = [...analysis.to, ...analysis.cc, ...analysis.bcc].filter((r) => r.domain);
-  const anyExternalRecipient = recipients.some((r) => !ctx.orgDomains.has(domainParts(r.domain).registrable) && !ctx.orgDomains.has(r.domain));
-  const direction: MessageView['direction'] = internal ? (anyExternalRecipient || facts.externalRecipientDomains > 0 ? 'outbound' : 'internal') : 'inbound';
+  // recipients only matter for a sender of the organisation's own
+  const anyExternalRecipient = () =>
+    [...analysis.to, ...analysis.cc, ...analysis.bcc].some(
+      (r) => r.domain && !ctx.orgDomains.has(domainParts(r.domain).registrable) && !ctx.orgDomains.has(r.domain),
+    );
+  const direction: MessageView['direction'] = internal ? (anyExternalRecipient() || facts.externalRecipientDomains > 0 ? 'outbound' : 'internal') : 'inbound';
 
   const links = analysis.links.map((link) => linkView(link, fromOrg, ctx));
   const attachments = analysis.attachments.map(attachmentView);
@@ -279,8 +282,14 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const nameFolded = foldDiacritics(normaliseText(analysis.from.name));
   const nameAddresses = [...analysis.from.name.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].map((m) => (m[1] ?? '').toLowerCase());
   const nameBrand = ctx.data.anyBrand.test(nameFolded) ? (ctx.data.brands.find((b) => b.words.test(nameFolded))?.id ?? '') : '';
+  // the label must occur literally before a pattern is worth compiling for it
   const nameClaimsProtected = ctx.protectedDomains.some(
-    (p) => p.owner !== 'brand' && p.label.length >= 4 && p.domain !== fromOrg && new RegExp(`\\b${escapeRegExp(p.label)}\\b`).test(nameFolded),
+    (p) =>
+      p.owner !== 'brand' &&
+      p.label.length >= 4 &&
+      p.domain !== fromOrg &&
+      nameFolded.includes(p.label) &&
+      new RegExp(`\\b${escapeRegExp(p.label)}\\b`).test(nameFolded),
   );
   const replyToDomains = analysis.replyTo.map((r) => r.domain).filter(Boolean);
   const replyToLookalike = replyToDomains.map((d) => imitatedDomain(d, ctx.protectedDomains)?.domain).find(Boolean) ?? '';
@@ -307,7 +316,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const returnedSubjectNorm = returned ? normaliseText(returned.subject) : '';
   const returnedLures = returned ? findLures(returnedSubjectNorm, foldDiacritics(returnedSubjectNorm)) : undefined;
   const recipientLocal = (analysis.to[0]?.address ?? '').split('@')[0] ?? '';
-  const visibleLength = bodyText.replace(/\s+/g, ' ').trim().length;
+  const visibleLength = collapsedLength(bodyText);
 
   const msg: MessageView = {
     subject: analysis.subject,
@@ -338,6 +347,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     imageHeavy: facts.hasHtml && /<img\b/i.test(html) && visibleLength < 200,
     greetsByAddress:
       recipientLocal.length >= 3 &&
+      textFolded.includes(recipientLocal) &&
       new RegExp(`(?:dear|hello|hi|ola|prezado|prezada|estimado|querido)\\s+${escapeRegExp(recipientLocal)}\\b`).test(textFolded),
     subjectCaps: letters.length >= 8 ? letters.replace(/[^A-Z]/g, '').length / letters.length : 0,
     mixedScriptWords: countMixedScriptWords(rawLead),
@@ -345,7 +355,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     invisibleChars: countInvisible(rawLead),
     quotesRecipientAddress: recipientAddresses.some((r) => opening.includes(r)),
     linksToSender: webLinks.length ? webLinks.filter((l) => l.sameAsSender).length / webLinks.length : 1,
-    visibleTextLength: (bodyText.includes('://') ? bodyText.replace(/<?\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ') : bodyText).replace(/\s+/g, ' ').trim().length,
+    visibleTextLength: bodyText.includes('://') ? collapsedLength(bodyText.replace(/<?\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ')) : visibleLength,
     decoratedWording: isDecorated(analysis.subject) || isDecorated(analysis.from.name),
     returnedSubject: returned?.subject ?? '',
     returnedLure: returnedLures ? returnedLures.fileShare || returnedLures.credential || returnedLures.accountThreat || returnedLures.mailboxQuota || isFileShareSubject(returnedSubjectNorm) : false,
@@ -486,6 +496,17 @@ interface HostFacts {
 
 const HOST_CACHE_LIMIT = 20_000;
 
+/** The free-hosting list split once per data set: whole hosts, and host/path prefixes that need the URL. */
+const freeHostingSplit = new WeakMap<ReferenceData, { hosts: string[]; paths: string[] }>();
+function freeHostingOf(data: ReferenceData): { hosts: string[]; paths: string[] } {
+  let split = freeHostingSplit.get(data);
+  if (!split) {
+    split = { hosts: data.freeHosting.filter((e) => !e.includes('/')), paths: data.freeHosting.filter((e) => e.includes('/')) };
+    freeHostingSplit.set(data, split);
+  }
+  return split;
+}
+
 /** Facts that depend on the host alone, cached per detector: the same hosts recur across a mailbox. */
 function hostFacts(link: Link, ctx: ViewContext): HostFacts {
   const key = link.host;
@@ -505,7 +526,7 @@ function hostFacts(link: Link, ctx: ViewContext): HostFacts {
     brandInHost,
     lookalikeOf: link.isIp || brand ? '' : (imitatedDomain(host, ctx.protectedDomains)?.domain ?? ''),
     shortener: ctx.data.shorteners.has(domain) || ctx.data.shorteners.has(host),
-    freeHost: hostMatches(host, domain, ctx.data.freeHosting.filter((e) => !e.includes('/')), ''),
+    freeHost: hostMatches(host, domain, freeHostingOf(ctx.data).hosts, ''),
     riskyTld: ctx.data.riskyTlds.has(tld),
     punycode: host.split('.').some((label) => label.startsWith('xn--')),
   };
@@ -517,7 +538,7 @@ function hostFacts(link: Link, ctx: ViewContext): HostFacts {
 function linkView(link: Link, senderOrg: string, ctx: ViewContext): LinkView {
   const facts = hostFacts(link, ctx);
   const domain = link.registrableDomain;
-  const pathEntries = ctx.data.freeHosting.filter((e) => e.includes('/'));
+  const pathEntries = freeHostingOf(ctx.data).paths;
   return {
     url: link.url,
     host: link.host,
