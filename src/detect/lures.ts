@@ -2,6 +2,9 @@
 // Patterns describe kinds of attack, never phrases of one sample. Latin-script patterns run on text
 // with diacritics folded ('você' → 'voce'); Japanese patterns run on NFKC text.
 
+import { noParseCache, type ParseCache } from './parse-cache.js';
+import { type MatchStarts, matchStarts, PrefilteredPatterns } from './regex-prefix.js';
+
 export const LURE_KINDS = [
   'fileShare',
   'documentView',
@@ -220,8 +223,50 @@ const COMBINED = Object.fromEntries(
   }),
 ) as Record<LureKind, { latin?: RegExp; ja?: RegExp }>;
 
+// The same patterns, asked together: one pass finds where a lure's wording could begin, and each pattern runs only
+// there (src/detect/regex-prefix.ts). test/detect/prep-fast-paths.test.ts holds it to the plain tests above.
+let prefiltered: { latin: PrefilteredPatterns; ja: PrefilteredPatterns } | undefined;
+
+/**
+ * Reads the lure patterns' beginnings once (about 15 ms cold), through the parse cache when there is one, which
+ * makes it free on later runs. findLures does this itself, without a cache, if nobody did before.
+ */
+export function prepareLures(cache: ParseCache = noParseCache): { latin: PrefilteredPatterns; ja: PrefilteredPatterns } {
+  if (prefiltered) return prefiltered;
+  const startsOf = (source: string): MatchStarts | undefined => {
+    const cached = cache.get<MatchStarts | null>('lure-starts', source);
+    if (cached !== undefined) return cached ?? undefined;
+    const starts = matchStarts(source);
+    cache.set('lure-starts', source, starts ?? null);
+    return starts;
+  };
+  prefiltered = {
+    latin: new PrefilteredPatterns(
+      LURE_KINDS.map((kind) => COMBINED[kind].latin),
+      startsOf,
+    ),
+    ja: new PrefilteredPatterns(
+      LURE_KINDS.map((kind) => COMBINED[kind].ja),
+      startsOf,
+    ),
+  };
+  return prefiltered;
+}
+
 /** Which lure kinds the text shows. `normalised` comes from normaliseText, `folded` from foldDiacritics of it. */
 export function findLures(normalised: string, folded: string): Record<LureKind, boolean> {
+  const patterns = prefiltered ?? prepareLures();
+  const latin = patterns.latin.test(folded);
+  const ja = patterns.ja.test(normalised);
+  const found = {} as Record<LureKind, boolean>;
+  LURE_KINDS.forEach((kind, k) => {
+    found[kind] = (latin[k] ?? false) || (ja[k] ?? false);
+  });
+  return found;
+}
+
+/** findLures by running every combined pattern over the whole text: the reference the prefiltered one must equal. */
+export function findLuresPlain(normalised: string, folded: string): Record<LureKind, boolean> {
   const found = {} as Record<LureKind, boolean>;
   for (const kind of LURE_KINDS) {
     const patterns = COMBINED[kind];

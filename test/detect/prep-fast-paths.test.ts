@@ -2,7 +2,9 @@
 // below compares a fast path with the slow expression it replaces, on inputs built to sit at its edges.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { collapsedLength, collapseSpaces, isSpaceCode, normaliseText } from '../../src/detect/text.js';
+import { findLures, findLuresPlain, LURE_KINDS, LURE_PATTERNS } from '../../src/detect/lures.js';
+import { matchStarts, PrefilteredPatterns } from '../../src/detect/regex-prefix.js';
+import { collapsedLength, collapseSpaces, foldDiacritics, isSpaceCode, normaliseText } from '../../src/detect/text.js';
 
 /** A small deterministic generator, so a failure names its seed and repeats. */
 function random(seed: number): () => number {
@@ -57,3 +59,181 @@ describe('detect: fast paths of text normalisation', () => {
     }
   });
 });
+
+/**
+ * Random strings a pattern (of the syntax the lure patterns use) can match, written independently of
+ * src/detect/regex-prefix.ts so that a misreading there is not repeated here.
+ */
+function sampler(source: string, next: () => number): () => string {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  return () => {
+    let i = 0;
+    const alternation = (): string => {
+      const branches: Array<() => string> = [];
+      let start = i;
+      let depth = 0;
+      // split this level at top-level '|' and replay the chosen branch
+      for (; i < source.length; i++) {
+        const c = source[i];
+        if (c === '\\') i++;
+        else if (c === '[') {
+          while (source[++i] !== ']') if (source[i] === '\\') i++;
+        } else if (c === '(') depth++;
+        else if (c === ')') {
+          if (depth === 0) break;
+          depth--;
+        } else if (c === '|' && depth === 0) {
+          const from = start;
+          const to = i;
+          branches.push(() => sequence(from, to));
+          start = i + 1;
+        }
+      }
+      const from = start;
+      const to = i;
+      branches.push(() => sequence(from, to));
+      return pick(branches)();
+    };
+    const sequence = (from: number, to: number): string => {
+      const saved = i;
+      i = from;
+      let out = '';
+      while (i < to) {
+        const [make, zeroWidth] = atom();
+        let min = 1;
+        let max = 1;
+        const q = source[i];
+        if (q === '?' || q === '*' || q === '+') {
+          [min, max] = q === '?' ? [0, 1] : q === '*' ? [0, 3] : [1, 3];
+          i++;
+        } else if (q === '{' && /^\{\d+(,\d*)?\}/.test(source.slice(i))) {
+          const m = /^\{(\d+)(?:,(\d*))?\}/.exec(source.slice(i)) as RegExpExecArray;
+          min = Number(m[1]);
+          max = m[2] === undefined ? min : m[2] === '' ? min + 3 : Math.min(Number(m[2]), min + 3);
+          i += m[0].length;
+        }
+        if (source[i] === '?') i++;
+        const times = zeroWidth ? 0 : min + Math.floor(next() * (max - min + 1));
+        for (let t = 0; t < times; t++) out += make();
+      }
+      i = saved;
+      return out;
+    };
+    const atom = (): [() => string, boolean] => {
+      const c = source[i++] as string;
+      if (c === '(') {
+        let zeroWidth = false;
+        if (source.startsWith('?:', i)) i += 2;
+        else if (/^\?<?[=!]/.test(source.slice(i))) {
+          zeroWidth = true;
+          i += source[i + 1] === '<' ? 3 : 2;
+        }
+        const groupStart = i;
+        const text = alternation();
+        const groupEnd = i;
+        i++; // ')'
+        // each repetition draws again
+        return [
+          () => {
+            const saved = i;
+            i = groupStart;
+            const again = alternation();
+            i = saved;
+            return again;
+          },
+          zeroWidth || (groupEnd === groupStart && text === ''),
+        ];
+      }
+      if (c === '[') {
+        const members: string[] = [];
+        const negated = source[i] === '^';
+        if (negated) i++;
+        while (source[i] !== ']') {
+          let ch = source[i++] as string;
+          if (ch === '\\') {
+            const e = source[i++] as string;
+            ch = e === 'd' ? '7' : e === 'w' ? 'k' : e === 's' ? ' ' : e;
+          }
+          if (source[i] === '-' && source[i + 1] !== ']') {
+            i++;
+            let to = source[i++] as string;
+            if (to === '\\') to = source[i++] as string;
+            const a = ch.charCodeAt(0);
+            const b = to.charCodeAt(0);
+            members.push(String.fromCharCode(a + Math.floor(next() * (b - a + 1))));
+          } else members.push(ch);
+        }
+        i++;
+        return [() => (negated ? 'q' : pick(members)), false];
+      }
+      if (c === '.') return [() => pick(['x', ' ', '1', 'é']), false];
+      if (c === '\\') {
+        const e = source[i++] as string;
+        if (e === 'b' || e === 'B') return [() => '', true];
+        const choices: Record<string, string[]> = { d: [...'0123456789'], w: [...'abcxyz019_'], s: [' ', '\n'], S: [...'ax9.'] };
+        const listed = choices[e];
+        return [listed ? () => pick(listed) : () => e, false];
+      }
+      if (c === '^' || c === '$') return [() => '', true];
+      return [() => c, false];
+    };
+    return alternation();
+  };
+}
+
+const CONTEXT = ['', ' ', 'x', '_', '9', ' the ', 'please ', '\n', '. ', 'é', '共有', 'reshared', 'you', ' your '];
+
+describe('detect: prefiltered lure patterns', () => {
+  it('reads the beginnings of a pattern, folding case, and gives up where it cannot be sure', () => {
+    const shared = matchStarts('\\b(?:has|have) shared\\b');
+    assert.deepEqual(shared && { ...shared, prefixes: [...shared.prefixes].sort() }, { prefixes: ['has shared', 'have share'], atWordBoundary: true });
+    assert.deepEqual(matchStarts('[A-C]x?')?.prefixes.sort(), ['a', 'ax', 'b', 'bx', 'c', 'cx']);
+    assert.equal(matchStarts('x|\\bfoo')?.atWordBoundary, false);
+    assert.equal(matchStarts('a*'), undefined, 'can match the empty string');
+    assert.equal(matchStarts('(a)\\1'), undefined, 'backreference');
+    assert.equal(matchStarts('.foo'), undefined, 'a wildcard first: nothing to narrow on');
+    assert.deepEqual(matchStarts('\\$ ?\\d')?.prefixes.length, 20);
+  });
+
+  it('answers what each pattern.test answers, also for patterns it cannot read', () => {
+    const patterns = [/\bfoo(?:bar)?\b/i, /(a)\1x/, /(?<=q)uit/i, undefined, /\bPAY\b/, /^start/i, /\$ ?\d{1,3}(?:,\d{3}){2,}/i, /共有(?:しました)?/];
+    const set = new PrefilteredPatterns(patterns);
+    const texts = ['foo', 'xfoo', 'FOObar', 'foobarx', 'aax', 'quit', 'uit', 'PAY', 'pay', 'Start here', ' start', '$ 1,000,000', 'us$1,000', '共有', 'ファイルを共有しました', ''];
+    for (const text of texts) {
+      assert.deepEqual(set.test(text), patterns.map((p) => p?.test(text) ?? false), JSON.stringify(text));
+    }
+  });
+
+  it('findLures equals running every combined pattern, on text built around each pattern\'s own matches', () => {
+    const next = random(2017);
+    let matched = 0;
+    let samples = 0;
+    for (const kind of LURE_KINDS) {
+      for (const script of ['latin', 'ja'] as const) {
+        for (const pattern of LURE_PATTERNS[kind][script]) {
+          const sample = sampler(pattern.source, next);
+          for (let n = 0; n < 60; n++) {
+            let piece = sample();
+            // random case, a cut end, glued or spaced neighbours: the edges of the prefilter
+            if (next() < 0.3) piece = piece.toUpperCase();
+            if (next() < 0.15) piece = piece.slice(0, Math.floor(next() * piece.length));
+            const raw = `${pick(next, CONTEXT)}${piece}${pick(next, CONTEXT)}${next() < 0.5 ? randomText(next, 6) : ''}`;
+            const normalised = script === 'ja' || next() < 0.5 ? normaliseText(raw) : raw;
+            const folded = script === 'latin' && next() < 0.7 ? foldDiacritics(normalised) : normalised;
+            const plain = findLuresPlain(normalised, folded);
+            assert.deepEqual(findLures(normalised, folded), plain, `${kind} ${script}: ${JSON.stringify(raw)}`);
+            samples++;
+            if (plain[kind]) matched++;
+          }
+        }
+      }
+    }
+    // the sampler must really produce matches, or the comparison above proves little (about half the samples are
+    // cut short or glued to a neighbouring word on purpose)
+    assert.ok(matched > samples / 3, `${matched} of ${samples} samples matched their own pattern`);
+  });
+});
+
+function pick<T>(next: () => number, list: readonly T[]): T {
+  return list[Math.floor(next() * list.length)] as T;
+}
