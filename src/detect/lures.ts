@@ -223,15 +223,17 @@ const COMBINED = Object.fromEntries(
   }),
 ) as Record<LureKind, { latin?: RegExp; ja?: RegExp }>;
 
-// The same patterns, asked together: one pass finds where a lure's wording could begin, and each pattern runs only
-// there (src/detect/regex-prefix.ts). test/detect/prep-fast-paths.test.ts holds it to the plain tests above.
-let prefiltered: { latin: PrefilteredPatterns; ja: PrefilteredPatterns } | undefined;
+// The Latin-script patterns, asked together: one pass finds where a lure's wording could begin, and each pattern
+// runs only there (src/detect/regex-prefix.ts). The Japanese ones start with characters the regular-expression
+// engine itself skips to quickly, and run as they are. test/detect/prep-fast-paths.test.ts holds findLures to
+// findLuresPlain below.
+let prefiltered: PrefilteredPatterns | undefined;
 
 /**
- * Reads the lure patterns' beginnings once (about 15 ms cold), through the parse cache when there is one, which
- * makes it free on later runs. findLures does this itself, without a cache, if nobody did before.
+ * Reads the Latin-script lure patterns' beginnings once (about 15 ms cold), through the parse cache when there is
+ * one, which makes it free on later runs. findLures does this itself, without a cache, if nobody did before.
  */
-export function prepareLures(cache: ParseCache = noParseCache): { latin: PrefilteredPatterns; ja: PrefilteredPatterns } {
+export function prepareLures(cache: ParseCache = noParseCache): PrefilteredPatterns {
   if (prefiltered) return prefiltered;
   const startsOf = (source: string): MatchStarts | undefined => {
     const cached = cache.get<MatchStarts | null>('lure-starts', source);
@@ -240,27 +242,19 @@ export function prepareLures(cache: ParseCache = noParseCache): { latin: Prefilt
     cache.set('lure-starts', source, starts ?? null);
     return starts;
   };
-  prefiltered = {
-    latin: new PrefilteredPatterns(
-      LURE_KINDS.map((kind) => COMBINED[kind].latin),
-      startsOf,
-    ),
-    ja: new PrefilteredPatterns(
-      LURE_KINDS.map((kind) => COMBINED[kind].ja),
-      startsOf,
-    ),
-  };
+  prefiltered = new PrefilteredPatterns(
+    LURE_KINDS.map((kind) => COMBINED[kind].latin),
+    startsOf,
+  );
   return prefiltered;
 }
 
 /** Which lure kinds the text shows. `normalised` comes from normaliseText, `folded` from foldDiacritics of it. */
 export function findLures(normalised: string, folded: string): Record<LureKind, boolean> {
-  const patterns = prefiltered ?? prepareLures();
-  const latin = patterns.latin.test(folded);
-  const ja = patterns.ja.test(normalised);
+  const latin = (prefiltered ?? prepareLures()).test(folded);
   const found = {} as Record<LureKind, boolean>;
   LURE_KINDS.forEach((kind, k) => {
-    found[kind] = (latin[k] ?? false) || (ja[k] ?? false);
+    found[kind] = (latin[k] ?? false) || (COMBINED[kind].ja?.test(normalised) ?? false);
   });
   return found;
 }

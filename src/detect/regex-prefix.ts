@@ -402,7 +402,7 @@ export class PrefilteredPatterns {
   private readonly column = new Uint16Array(0x10000);
   private readonly width: number;
   /** trie node × column → child node (0: none; node 0 is the root) */
-  private readonly next: Int32Array;
+  private readonly next: Uint16Array | Int32Array;
   /** per node: patterns one of whose beginnings ends there */
   private readonly ends: Array<number[] | undefined>;
   /** per pattern: it can only start where \b holds */
@@ -460,7 +460,8 @@ export class PrefilteredPatterns {
       ends[node] = here;
       if (!here.includes(index)) here.push(index);
     }
-    this.next = new Int32Array(rows.length * width);
+    // small enough to stay in the processor's cache between messages
+    this.next = rows.length < 0x10000 ? new Uint16Array(rows.length * width) : new Int32Array(rows.length * width);
     rows.forEach((row, node) => {
       this.next.set(row, node * width);
     });
