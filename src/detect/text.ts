@@ -46,6 +46,29 @@ export function collapsedLength(text: string): number {
   return length;
 }
 
+/**
+ * normaliseText of pieces joined by whitespace, from the pieces' own normalised forms: `normaliseText(a + ' ' + b)`
+ * is `joinNormalised(normaliseText(a), normaliseText(b))`. NFKC, invisible-character removal and lower-casing
+ * never look across a space or line break (both are stable under normalisation, and neither cased nor
+ * case-ignorable, which bounds the final-sigma context), and collapsing and trimming leave one space between two
+ * non-empty pieces. test/detect/prep-fast-paths.test.ts checks this on crafted text.
+ */
+export function joinNormalised(...pieces: string[]): string {
+  return pieces.filter((piece) => piece !== '').join(' ');
+}
+
+/**
+ * foldDiacritics of a joinNormalised text from its pieces, each given as [normalised, foldDiacritics(normalised)]:
+ * decomposition, mark removal and composition do not reach across a space either. A piece counts by its
+ * normalised form (a piece of marks alone folds to '' yet still brings its space).
+ */
+export function joinFolded(...pieces: Array<readonly [string, string]>): string {
+  return pieces
+    .filter(([normalised]) => normalised !== '')
+    .map(([, folded]) => folded)
+    .join(' ');
+}
+
 /** normaliseText plus diacritics removed: 'você' → 'voce', 'não' → 'nao'. Only for Latin-script patterns. */
 export function foldDiacritics(normalised: string): string {
   return normalised.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');

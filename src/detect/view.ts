@@ -5,8 +5,19 @@ import type { SenderProfile } from '../model/verdict.js';
 import { findLures, isFileShareSubject, LURE_KINDS, type LureKind } from './lures.js';
 import type { ReferenceData } from './reference-data.js';
 import { domainParts, imitatedDomain, type ProtectedDomain } from './similarity.js';
-import { modelProbabilities, type TextModel } from './text-model.js';
-import { collapsedLength, countFancyLetters, countInvisible, countMixedScriptWords, foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
+import { MODEL_TEXT_CHARS, modelProbabilities, type PreparedText, type TextModel } from './text-model.js';
+import {
+  collapsedLength,
+  countFancyLetters,
+  countInvisible,
+  countMixedScriptWords,
+  foldDiacritics,
+  htmlImageWords,
+  htmlToText,
+  joinFolded,
+  joinNormalised,
+  normaliseText,
+} from './text.js';
 
 export interface LinkView {
   url: string;
@@ -235,6 +246,8 @@ export interface ViewContext {
 
 /** lure wording sits near the top; long list digests would only cost time */
 const TEXT_CAP = 6_000;
+/** how much of the body brand names are looked for in */
+const BRAND_TEXT_CHARS = 4_000;
 const EXECUTABLE_EXT = /^(?:exe|scr|com|pif|bat|cmd|vbs|vbe|js|jse|wsf|wsh|hta|msi|lnk|ps1|jar|iso|img|vhd|cab|cpl|reg|dll|apk)$/;
 
 /** Everything in the view except the sender's history: the costly part, which can run away from the history. */
@@ -254,10 +267,31 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const bodyText = analysis.text?.trim() ? analysis.text : htmlToText(html);
   const imageWords = htmlImageWords(html);
   const attachmentNames = analysis.attachments.map((a) => a.filename).join(' ');
-  const rawText = `${analysis.subject}\n${bodyText.slice(0, TEXT_CAP)}`;
-  const text = normaliseText(rawText);
-  const textFolded = foldDiacritics(text);
+  // Subject, body, sender name and image words are normalised and folded once each; the texts the lure wording,
+  // the brands and the text model read are joined from them (text.ts joinNormalised: the same strings as
+  // normalising each joined text anew).
   const subjectNorm = normaliseText(analysis.subject);
+  const subjectPiece = [subjectNorm, foldDiacritics(subjectNorm)] as const;
+  const bodyNorm = normaliseText(bodyText.slice(0, TEXT_CAP));
+  const bodyPiece = [bodyNorm, foldDiacritics(bodyNorm)] as const;
+  // normaliseText(`${subject}\n${body.slice(0, TEXT_CAP)}`) and its folded form
+  const text = joinNormalised(subjectNorm, bodyNorm);
+  const textFolded = joinFolded(subjectPiece, bodyPiece);
+  const normalisedPiece = (raw: string) => {
+    const normalised = normaliseText(raw);
+    return [normalised, foldDiacritics(normalised)] as const;
+  };
+  // the model and the brands read less of the body: the same piece unless the body is longer than that
+  const shorterBodies = new Map<number, readonly [string, string]>();
+  const bodyPieceUpTo = (chars: number): readonly [string, string] => {
+    if (bodyText.length <= Math.min(chars, TEXT_CAP)) return bodyPiece;
+    let piece = shorterBodies.get(chars);
+    if (!piece) {
+      piece = normalisedPiece(bodyText.slice(0, chars));
+      shorterBodies.set(chars, piece);
+    }
+    return piece;
+  };
   const lure = findLures(text, textFolded);
 
   const fromDomain = (analysis.from.domain || facts.fromDomain || '').toLowerCase();
@@ -273,13 +307,21 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const links = analysis.links.map((link) => linkView(link, fromOrg, ctx));
   const attachments = analysis.attachments.map(attachmentView);
 
-  const brandHaystack = foldDiacritics(normaliseText(`${analysis.subject} ${analysis.from.name} ${bodyText.slice(0, 4000)} ${imageWords} ${attachmentNames}`));
+  const nameNorm = normaliseText(analysis.from.name);
+  const nameFolded = foldDiacritics(nameNorm);
+  // foldDiacritics(normaliseText(`${subject} ${name} ${body.slice(0, BRAND_TEXT_CHARS)} ${imageWords} ${attachmentNames}`))
+  const brandHaystack = joinFolded(
+    subjectPiece,
+    [nameNorm, nameFolded],
+    bodyPieceUpTo(BRAND_TEXT_CHARS),
+    normalisedPiece(imageWords),
+    normalisedPiece(attachmentNames),
+  );
   const named = ctx.data.anyBrand.test(brandHaystack) ? ctx.data.brands.filter((b) => b.words.test(brandHaystack)).map((b) => b.id) : [];
   const senderBrand = ctx.data.brandByDomain.get(fromOrg) ?? ctx.data.brandByDomain.get(fromDomain) ?? '';
   const linkBrands = new Set(links.map((l) => l.brand).filter(Boolean));
   const offBrand = named.filter((id) => id !== senderBrand && !linkBrands.has(id));
 
-  const nameFolded = foldDiacritics(normaliseText(analysis.from.name));
   const nameAddresses = [...analysis.from.name.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].map((m) => (m[1] ?? '').toLowerCase());
   const nameBrand = ctx.data.anyBrand.test(nameFolded) ? (ctx.data.brands.find((b) => b.words.test(nameFolded))?.id ?? '') : '';
   // the label must occur literally before a pattern is worth compiling for it
@@ -393,15 +435,15 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     brand: { named, offBrand, namedLabels: named.map((id) => brandLabel(ctx, id)), offBrandLabels: offBrand.map((id) => brandLabel(ctx, id)) },
     links,
     attachments,
-    model: modelView(ctx.model, analysis),
+    model: modelView(ctx.model, analysis, { folded: joinFolded(subjectPiece, bodyPieceUpTo(MODEL_TEXT_CHARS)), subjectFolded: subjectPiece[1] }),
   };
 }
 
 const NO_MODEL: ModelView = { available: false, unwanted: 0, phishing: 0, spam: 0 };
 
-function modelView(model: TextModel | undefined, analysis: Analysis): ModelView {
+function modelView(model: TextModel | undefined, analysis: Analysis, prepared: PreparedText): ModelView {
   if (!model) return NO_MODEL;
-  const p = modelProbabilities(model, analysis);
+  const p = modelProbabilities(model, analysis, prepared);
   return p ? { available: true, unwanted: Math.min(1, p.phishing + p.spam), phishing: p.phishing, spam: p.spam } : NO_MODEL;
 }
 

@@ -3,8 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findLures, findLuresPlain, LURE_KINDS, LURE_PATTERNS } from '../../src/detect/lures.js';
+import { noParseCache } from '../../src/detect/parse-cache.js';
+import { loadViewContext } from '../../src/detect/preparer.js';
 import { matchStarts, PrefilteredPatterns } from '../../src/detect/regex-prefix.js';
-import { collapsedLength, collapseSpaces, foldDiacritics, isSpaceCode, normaliseText } from '../../src/detect/text.js';
+import { collapsedLength, collapseSpaces, foldDiacritics, htmlImageWords, htmlToText, isSpaceCode, joinFolded, joinNormalised, normaliseText } from '../../src/detect/text.js';
+import { messageTokens, modelProbabilities, removeAddressRuns } from '../../src/detect/text-model.js';
+import { buildContentView } from '../../src/detect/view.js';
+import { analysisOf } from './fixtures.js';
 
 /** A small deterministic generator, so a failure names its seed and repeats. */
 function random(seed: number): () => number {
@@ -237,3 +242,64 @@ describe('detect: prefiltered lure patterns', () => {
 function pick<T>(next: () => number, list: readonly T[]): T {
   return list[Math.floor(next() * list.length)] as T;
 }
+
+describe('detect: texts normalised once and joined', () => {
+  it('joining normalised pieces gives what normalising the joined text gives, folded or not', () => {
+    const next = random(99);
+    const piece = (n: number) => randomText(next, n);
+    for (let i = 0; i < 3000; i++) {
+      const [a, b, c] = [piece(8), piece(8), piece(8)];
+      const whole = normaliseText(`${a} ${b}\n${c}`);
+      const [na, nb, nc] = [normaliseText(a), normaliseText(b), normaliseText(c)];
+      assert.equal(joinNormalised(na, nb, nc), whole, JSON.stringify([a, b, c]));
+      assert.equal(
+        joinFolded([na, foldDiacritics(na)], [nb, foldDiacritics(nb)], [nc, foldDiacritics(nc)]),
+        foldDiacritics(whole),
+        JSON.stringify([a, b, c]),
+      );
+    }
+  });
+
+  it('removeAddressRuns gives what /\\S+@\\S+/g → " " gives', () => {
+    const next = random(5);
+    const fixed = ['@', 'a@', '@a', 'a@b', ' @a@b ', 'x @@ y', 'mail me at a@b.example, or @handle', 'a@b@c d@ @e f@g'];
+    const parts = ['@', 'a', 'b.example', ' ', '\n', '\u00a0', '@@', 'x@y', '共有'];
+    const samples = [...fixed, ...Array.from({ length: 3000 }, () => Array.from({ length: Math.floor(next() * 10) }, () => pick(next, parts)).join(''))];
+    for (const text of samples) assert.equal(removeAddressRuns(text), text.replace(/\S+@\S+/g, ' '), JSON.stringify(text));
+  });
+
+  it('the view reads the same text, brands and model probabilities as computing each anew', async () => {
+    const ctx = await loadViewContext({ ruleDirs: [], orgDomains: ['example.org'] }, noParseCache);
+    assert.ok(ctx.model, 'the shipped text model is loaded');
+    const next = random(31);
+    const long = (n: number) => Array.from({ length: n }, () => pick(next, ['invoice ', 'Microsoft ', 'payé ', 'ΟΔΟΣ ', '\u00a0', '\n', 'x@y.example ', 'https://a.example/x ', '共有', 'e\u0301', 'www.b.example '])).join('');
+    const cases = [
+      { subject: 'Shared a document with you', text: long(60) },
+      { subject: '', text: long(900) }, // past 4,000 and 6,000 characters
+      { subject: '\u0301', text: long(700) },
+      { subject: 'ΣΟΦΟΣ Σ', html: `<p>${long(500)}</p><img alt="PayPal logo" src="x/dropbox.png">` },
+      { subject: 'Factura pendiente', text: ' ', html: `<div>${long(40)}</div>` },
+      { subject: 'x', text: `${'a'.repeat(3999)} Microsoft ${long(300)}` },
+    ];
+    for (const spec of cases) {
+      const analysis = analysisOf({ ...spec, fromName: 'Σ Apple Support', attachments: [{ filename: 'DocuSign-envelope.pdf', detectedType: 'pdf' }] });
+      const view = buildContentView(analysis, ctx);
+      const body = analysis.text?.trim() ? analysis.text : htmlToText(analysis.html ?? '');
+      const text = normaliseText(`${analysis.subject}\n${body.slice(0, 6000)}`);
+      assert.equal(view.msg.text, text);
+      assert.equal(view.msg.textFolded, foldDiacritics(text));
+      assert.deepEqual(view.lure, findLuresPlain(text, foldDiacritics(text)));
+      const imageWords = htmlImageWords(analysis.html ?? '');
+      const haystack = foldDiacritics(normaliseText(`${analysis.subject} ${analysis.from.name} ${body.slice(0, 4000)} ${imageWords} DocuSign-envelope.pdf`));
+      assert.deepEqual(
+        view.brand.named,
+        ctx.data.brands.filter((b) => b.words.test(haystack)).map((b) => b.id),
+      );
+      if (spec.html?.includes('<img')) assert.ok(view.brand.named.includes('paypal'), 'a logo names its brand');
+      const plain = modelProbabilities(ctx.model as NonNullable<typeof ctx.model>, analysis);
+      assert.ok(plain);
+      assert.deepEqual([view.model.phishing, view.model.spam], [plain.phishing, plain.spam]);
+      assert.ok(messageTokens(analysis).length > 0);
+    }
+  });
+});
