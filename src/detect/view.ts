@@ -317,7 +317,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     normalisedPiece(imageWords),
     normalisedPiece(attachmentNames),
   );
-  const named = ctx.data.anyBrand.test(brandHaystack) ? ctx.data.brands.filter((b) => b.words.test(brandHaystack)).map((b) => b.id) : [];
+  const named = brandsNamed(ctx.data, brandHaystack);
   const senderBrand = ctx.data.brandByDomain.get(fromOrg) ?? ctx.data.brandByDomain.get(fromDomain) ?? '';
   const linkBrands = new Set(links.map((l) => l.brand).filter(Boolean));
   const offBrand = named.filter((id) => id !== senderBrand && !linkBrands.has(id));
@@ -498,6 +498,47 @@ const FREEMAIL = new Set([
   'proton.me', 'zoho.com', 'qq.com', '163.com', '126.com', 'uol.com.br', 'bol.com.br', 'terra.com.br', 'ig.com.br', 'hotmail.com.br',
   'yahoo.com.br', 'outlook.jp', 'docomo.ne.jp', 'ezweb.ne.jp', 'softbank.ne.jp', 'i.softbank.jp', 'tutanota.com', 'hushmail.com',
 ]);
+
+const brandMatchers = new WeakMap<ReferenceData, { any: RegExp; at: RegExp[] }>();
+
+/**
+ * The brands whose words occur in `text`, in the data's order: what testing each brand's pattern over the whole
+ * text gives. A brand's words can only match where the all-brands pattern matches, so that pattern finds each
+ * such place (stepping one character on, so that no overlapping name is passed over) and only the brands not yet
+ * found are tried there, anchored. Most mail names a brand in a few places or none.
+ */
+function brandsNamed(data: ReferenceData, text: string): string[] {
+  let matchers = brandMatchers.get(data);
+  if (!matchers) {
+    matchers = {
+      any: new RegExp(data.anyBrand.source, `${data.anyBrand.flags.replace(/[gy]/g, '')}g`),
+      at: data.brands.map((b) => new RegExp(b.words.source, `${b.words.flags.replace(/[gy]/g, '')}y`)),
+    };
+    brandMatchers.set(data, matchers);
+  }
+  const { any, at } = matchers;
+  const found = data.brands.map(() => false);
+  let left = found.length;
+  any.lastIndex = 0;
+  while (left > 0) {
+    const match = any.exec(text);
+    if (!match) break;
+    const place = match.index;
+    at.forEach((pattern, k) => {
+      if (found[k]) return;
+      pattern.lastIndex = place;
+      if (pattern.test(text)) {
+        found[k] = true;
+        left--;
+      }
+    });
+    // the next place may start inside this match; with the u flag, never inside a surrogate pair
+    const code = text.charCodeAt(place);
+    const pair = any.unicode && code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(place + 1) & 0xfc00) === 0xdc00;
+    any.lastIndex = place + (pair ? 2 : 1);
+  }
+  return data.brands.filter((_, k) => found[k]).map((b) => b.id);
+}
 
 /** 'Google (Docs, Drive, Gmail, Workspace)' → 'Google' */
 function brandLabel(ctx: ViewContext, id: string): string {

@@ -280,6 +280,9 @@ describe('detect: texts normalised once and joined', () => {
       { subject: 'ΣΟΦΟΣ Σ', html: `<p>${long(500)}</p><img alt="PayPal logo" src="x/dropbox.png">` },
       { subject: 'Factura pendiente', text: ' ', html: `<div>${long(40)}</div>` },
       { subject: 'x', text: `${'a'.repeat(3999)} Microsoft ${long(300)}` },
+      // brand names overlapping, glued, next to surrogate pairs
+      { subject: 'googlemicrosoft365paypal adobesign', text: 'app storeitunes 😀paypal😀 mercadolivremercado pago onedrive one drive ups delivery dhl' },
+      { subject: '日本郵便ヤマト運輸クロネコ', text: 'apple idapple pay we transferwetransfer' },
     ];
     for (const spec of cases) {
       const analysis = analysisOf({ ...spec, fromName: 'Σ Apple Support', attachments: [{ filename: 'DocuSign-envelope.pdf', detectedType: 'pdf' }] });
