@@ -33,6 +33,15 @@ export interface PeersBenchResult {
   ratioStore?: number;
   ratioNoStore?: number;
   startupMs: { median: number; runs: number[] };
+  /** the same scans handed to a running scan daemon (`kizuki scand`), warmed first as Rspamd is, on other corpus files */
+  daemon?: {
+    warmedOn: number;
+    store: RunFigures;
+    /** CPU seconds of the daemon process (all threads) and of the client, for the timed scan */
+    daemonCpuSeconds: number;
+    ratioStore?: number;
+    startupMs: { median: number; runs: number[] };
+  };
   /** `kizuki scan --json --timings` with the store on the same files: the stage table it printed */
   stages?: string;
   memory?: { batchMessages: number; batchPeakRssMiB: number; mboxBytes: number; mboxMessages: number; mboxPeakRssMiB: number; mboxPerSecond: number };
@@ -79,9 +88,9 @@ interface TimedRun {
   firstLineMs?: number;
 }
 
-async function timed(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; countLines?: boolean } = {}): Promise<TimedRun> {
+async function timed(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; countLines?: boolean; cwd?: string } = {}): Promise<TimedRun> {
   const started = performance.now();
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env, ...(options.cwd ? { cwd: options.cwd } : {}) });
   const rss = watchPeakRss(child.pid!);
   let lines = 0;
   let firstLineMs: number | undefined;
@@ -124,8 +133,35 @@ function rspamdProcesses(): number {
   }
 }
 
-function scanArgs(files: string[], store: string | false): string[] {
-  return [CLI, 'scan', '--json', '--no-progress', ...(store === false ? ['--no-store'] : ['--store', store]), ...files];
+function scanArgs(files: string[], store: string | false, daemon = false): string[] {
+  return [CLI, 'scan', '--json', '--no-progress', daemon ? '--daemon' : '--no-daemon', ...(store === false ? ['--no-store'] : ['--store', store]), ...files];
+}
+
+/** CPU seconds (all threads) a running process has used so far. */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Starts `kizuki scand` in `dir` and resolves once it listens; the returned function stops it. */
+async function startDaemon(dir: string): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [CLI, 'scand'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+  });
+  for (let waited = 0; !log.includes('listening on'); waited += 50) {
+    if (child.exitCode !== null || waited > 60_000) throw new Error(`kizuki scand did not start: ${log}`);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
+  }
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
 }
 
 /** A large mbox of corpus messages, each padded with an opaque attachment so that it reaches `bytes` quickly. */
@@ -195,6 +231,44 @@ export async function benchPeers(options: { memory: boolean; mboxBytes: number; 
     }
     if (best.rspamd) rspamd = { ...best.rspamd, processes: rspamdProcesses() };
 
+    // The same scans handed to a scan daemon, as rspamc hands them to Rspamd: the daemon is started and warmed first
+    // (on corpus files outside the comparison set, so no timed message was seen before), then timed like the rest.
+    const daemonDir = join(scratch, 'daemon');
+    mkdirSync(daemonDir);
+    const daemonProcess = await startDaemon(daemonDir);
+    let daemon: PeersBenchResult['daemon'];
+    try {
+      const inSet = new Set(files);
+      const warmSet = corpusFiles().filter((f) => !inSet.has(f)).slice(0, 2000);
+      await timed(process.execPath, scanArgs(warmSet, false, true), { cwd: daemonDir });
+      const daemonStartups: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const run = await timed(process.execPath, [CLI, 'scan', '--json', '--daemon', '--no-store', '-'], { input: one, cwd: daemonDir });
+        daemonStartups.push(Math.round(run.firstLineMs ?? run.seconds * 1000));
+      }
+      let bestDaemon: { run: RunFigures; daemonCpu: number; peer?: RunFigures } | undefined;
+      for (let round = 0; round < 2; round++) {
+        const before = processCpuSeconds(daemonProcess.pid);
+        const run = figures(await timed(process.execPath, scanArgs(files, join(daemonDir, `round-${round}.db`), true), { cwd: daemonDir }), files.length);
+        const daemonCpu = processCpuSeconds(daemonProcess.pid) - before;
+        const peer = missing ? undefined : figures(await timed('sh', [join(PEERS, 'rspamd-score.sh'), ...files]), files.length);
+        if (peer && (!best.rspamd || peer.perSecond > best.rspamd.perSecond)) best.rspamd = peer;
+        options.log(`daemon round ${round + 1}: kizuki ${run.perSecond.toFixed(0)} msg/s (store)${peer ? `, rspamd ${peer.perSecond.toFixed(0)}` : ''}`);
+        if (!bestDaemon || run.perSecond > bestDaemon.run.perSecond) bestDaemon = { run, daemonCpu };
+      }
+      if (best.rspamd) rspamd = { ...best.rspamd, processes: rspamdProcesses() };
+      const startSorted = [...daemonStartups].sort((a, b) => a - b);
+      daemon = {
+        warmedOn: warmSet.length,
+        store: bestDaemon!.run,
+        daemonCpuSeconds: bestDaemon!.daemonCpu,
+        ...(rspamd ? { ratioStore: bestDaemon!.run.perSecond / rspamd.perSecond } : {}),
+        startupMs: { median: startSorted[Math.floor(startSorted.length / 2)]!, runs: daemonStartups },
+      };
+    } finally {
+      await daemonProcess.stop();
+    }
+
     // where the time goes, stage by stage, in one more run with the store
     const stagesDir = join(scratch, 'store-stages');
     mkdirSync(stagesDir);
@@ -224,6 +298,7 @@ export async function benchPeers(options: { memory: boolean; mboxBytes: number; 
       kizukiStore: best.store!,
       kizukiNoStore: best.noStore!,
       ...(rspamd ? { rspamd, ratioStore: best.store!.perSecond / rspamd.perSecond, ratioNoStore: best.noStore!.perSecond / rspamd.perSecond } : {}),
+      ...(daemon ? { daemon } : {}),
       ...(missing ? { rspamdMissing: missing } : {}),
       startupMs: { median: sorted[Math.floor(sorted.length / 2)]!, runs: startups },
       stages,

@@ -36,6 +36,13 @@ if (sections.includes('peers')) {
     say(`ratio Kizuki / Rspamd: ${r.ratioStore?.toFixed(2)}× with the store, ${r.ratioNoStore?.toFixed(2)}× without`);
   } else say(r.rspamdMissing ?? 'rspamd not measured');
   say(`start-up, one message on standard input to its verdict line: median ${r.startupMs.median} ms (runs: ${r.startupMs.runs.join(', ')} ms)`);
+  if (r.daemon) {
+    const d = r.daemon;
+    say(`with the scan daemon (kizuki scand, warmed on ${d.warmedOn} other corpus files), kizuki scan --json, store: ${rate(d.store)}`);
+    say(`  CPU: daemon ${f1(d.daemonCpuSeconds)} s (${f1((d.daemonCpuSeconds * 1000) / d.store.messages)} ms per message), client ${f1(d.store.cpuSeconds)} s`);
+    if (d.ratioStore !== undefined) say(`  ratio Kizuki (daemon) / Rspamd: ${d.ratioStore.toFixed(2)}×`);
+    say(`  start-up through the daemon, one message on standard input to its verdict line: median ${d.startupMs.median} ms (runs: ${d.startupMs.runs.join(', ')} ms)`);
+  }
   if (r.stages) say(`kizuki scan --json --timings (default store, same files):\n${r.stages.replace(/^/gm, '  ')}`);
   if (r.memory) {
     say(`peak RSS, ${r.memory.batchMessages}-message batch with the store: ${r.memory.batchPeakRssMiB} MiB`);

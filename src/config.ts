@@ -109,6 +109,8 @@ export const configSchema = z
         timeoutMs: z.number().int().positive().default(30_000),
         /** heap limit per worker; a message that exceeds it is reported as an error */
         workerMemoryMb: z.number().int().min(64).default(1024),
+        /** the Unix socket of the scan daemon (`kizuki scand`), relative to the working folder; default .kizuki/scand.sock */
+        socket: z.string().min(1).optional(),
       })
       .strict()
       .default({ workers: 0, timeoutMs: 30_000, workerMemoryMb: 1024 }),

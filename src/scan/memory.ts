@@ -23,6 +23,13 @@ export const SCAN_HEAP_FLAGS: ReadonlyArray<{ name: string; value: number }> = [
   { name: 'semi-space-growth-factor', value: 1 },
 ];
 
+/**
+ * The scan daemon (`kizuki scand`) bounds only its old generations. Its young generations may grow: a fixed small
+ * one cost the daemon about a sixth more CPU time per scan (more scavenges), and a daemon's peak stays near 260 MiB
+ * without that bound (`npm run bench -- --only peers`, and /proc while it serves the 1,000-file set).
+ */
+export const DAEMON_HEAP_FLAGS: ReadonlyArray<{ name: string; value: number }> = SCAN_HEAP_FLAGS.filter((flag) => flag.name === 'heap-growing-percent');
+
 /** How often the flags are set again, in ms (worker threads starting reset one of them). */
 export const REAPPLY_MS = 50;
 
@@ -31,9 +38,9 @@ export const REAPPLY_MS = 50;
  * `node --semi-space-growth-factor=2 --heap-growing-percent=0 …/kizuki scan …` runs with V8's own sizing (node
  * does not accept these flags in NODE_OPTIONS).
  */
-export function heapFlagsToSet(execArgv: readonly string[] = process.execArgv): string[] {
+export function heapFlagsToSet(execArgv: readonly string[] = process.execArgv, wanted: ReadonlyArray<{ name: string; value: number }> = SCAN_HEAP_FLAGS): string[] {
   const given = execArgv.map((arg) => arg.replace(/^--/, '').split('=', 1)[0]!.replaceAll('_', '-'));
-  return SCAN_HEAP_FLAGS.filter((flag) => !given.includes(flag.name)).map((flag) => `--${flag.name}=${flag.value}`);
+  return wanted.filter((flag) => !given.includes(flag.name)).map((flag) => `--${flag.name}=${flag.value}`);
 }
 
 /**
@@ -41,8 +48,8 @@ export function heapFlagsToSet(execArgv: readonly string[] = process.execArgv): 
  * alive). They are process-wide, so only the process's entry point calls this: src/cli/heap.ts, for `kizuki scan`,
  * before the analysis stack loads. Returns the flags set and a function that stops re-applying them.
  */
-export function boundScanHeaps(): { flags: string[]; stop: () => void } {
-  const flags = heapFlagsToSet();
+export function boundScanHeaps(wanted: ReadonlyArray<{ name: string; value: number }> = SCAN_HEAP_FLAGS): { flags: string[]; stop: () => void } {
+  const flags = heapFlagsToSet(process.execArgv, wanted);
   const apply = () => {
     for (const flag of flags) setFlagsFromString(flag);
   };

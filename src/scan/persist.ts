@@ -36,7 +36,7 @@ export function judgedRowFrom(output: ScanOutput, now: Date = new Date()): Judge
   return row;
 }
 
-const SHOWN_HEADERS = new Set(['from', 'sender', 'reply-to', 'return-path', 'to', 'cc', 'date', 'subject', 'message-id', 'authentication-results', 'received-spf', 'x-mailer', 'list-unsubscribe']);
+export const SHOWN_HEADERS: ReadonlySet<string> = new Set(['from', 'sender', 'reply-to', 'return-path', 'to', 'cc', 'date', 'subject', 'message-id', 'authentication-results', 'received-spf', 'x-mailer', 'list-unsubscribe']);
 
 /** Links with where each was found, attachments, selected headers and the authentication results, bounded. */
 function consoleDetail(analysis: Analysis): Record<string, unknown> {

@@ -2,15 +2,16 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { ScanCliOptions } from '../cli/commands/scan.js';
-import { ConfigError, type KizukiConfig, effectiveLimits, loadConfig } from '../config.js';
-import { loadDetector, updateProfile } from '../detect/index.js';
+import { ConfigError, type KizukiConfig } from '../config.js';
+import { type Detector, loadDetector, updateProfile } from '../detect/index.js';
 import type { JudgedMessage, Store } from '../store/index.js';
 import { explain, type Lang, langFromEnv, type ScanTotals, summaryLine, tableHeader, tableRow } from './format.js';
 import { memoryHistory, storedHistory } from './history.js';
 import { type ScanOutput, scanMessages } from './pipeline.js';
-import { createAnalysisPool } from './pool.js';
+import { type AnalysisPool, createAnalysisPool } from './pool.js';
 import { judgedRowFrom } from './persist.js';
-import { readSources, type SourceSummary } from './sources.js';
+import { readSources, type SourceItem, type SourceSummary } from './sources.js';
+import { detectionOptions, scanConfig, taskSettings } from './settings.js';
 import { countScanTargets } from './targets.js';
 import { emptyTimings, timingsTable } from './timings.js';
 
@@ -25,56 +26,59 @@ export const EXIT_ERROR = 2;
  */
 export const SCAN_SQLITE_CACHE_KIB = 8192;
 
-function configFor(options: ScanCliOptions): KizukiConfig {
-  const config = loadConfig(options.config ? { path: options.config } : {});
-  if (options.auth) config.auth.mode = options.auth;
-  if (options.trustHost) config.auth.trustedHosts = options.trustHost;
-  if (options.orgDomain) config.org.domains = options.orgDomain.map((d) => d.toLowerCase());
-  if (options.rules) config.detection.ruleDirs = [...config.detection.ruleDirs, ...options.rules];
-  if (options.workers) config.scan.workers = options.workers;
-  if (options.timeout) config.scan.timeoutMs = options.timeout;
-  if (typeof options.store === 'string') config.store.url = options.store;
-  return config;
-}
-
 /** One message from standard input or one .eml file: the one-message path (a mail client's filter hook). */
 function isSingleMessage(paths: string[]): boolean {
   return paths.length === 1 && (paths[0] === '-' || /\.eml$/i.test(paths[0] ?? ''));
 }
 
-export async function runScan(paths: string[], options: ScanCliOptions, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
+/**
+ * What a long-running process (the scan daemon, src/scan/daemon/) lends a scan: its configuration (already checked
+ * to be the scan's own), warm workers, compiled rules and its open store. The scan neither loads nor closes them.
+ */
+export interface WarmScan {
+  config: KizukiConfig;
+  pool: AnalysisPool;
+  detector: Promise<Detector>;
+  /** the daemon's store; a scan with --no-store does without it */
+  store?: Store;
+  /** what `-` reads (the client's standard input, forwarded) */
+  stdin?: AsyncIterable<Buffer>;
+  /** the moment, on this process's clock, from which start-up is counted (the client's own start) */
+  originMs?: number;
+  /** stops reading further messages (the client went away); what was judged is kept */
+  signal?: AbortSignal;
+}
+
+export async function runScan(
+  paths: string[],
+  options: ScanCliOptions,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WriteStream = process.stderr,
+  warm?: WarmScan,
+): Promise<number> {
   const lang: Lang = options.lang ?? langFromEnv();
   let config: KizukiConfig;
   try {
-    config = configFor(options);
+    config = warm?.config ?? scanConfig(options);
   } catch (error) {
     err.write(`kizuki: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
     return EXIT_ERROR;
   }
 
-  const detection = {
-    ruleDirs: config.detection.ruleDirs,
-    orgDomains: config.org.domains,
-    knownContactDomains: config.detection.knownContactDomains,
-    allow: config.detection.allow,
-    block: config.detection.block,
-  };
+  const detection = detectionOptions(config);
   // The workers start loading the analysis stack first, on their own cores, while this thread loads the rules and
   // opens the store. Workers prepare each judgement (the costly, history-free part) without compiling any rule, so
   // even for a single message that work stays off this thread, which is busy loading the rules meanwhile.
   const single = isSingleMessage(paths);
-  const pool = createAnalysisPool({
-    workers: single ? 1 : config.scan.workers || availableParallelism(),
-    single,
-    timeoutMs: config.scan.timeoutMs,
-    workerMemoryMb: config.scan.workerMemoryMb,
-    settings: {
-      limits: effectiveLimits(config),
-      auth: { mode: config.auth.mode, trustedHosts: config.auth.trustedHosts, dns: options.dnsFixture ? { fixture: options.dnsFixture } : 'system' },
-      orgDomains: config.org.domains,
-      detection,
-    },
-  });
+  const pool =
+    warm?.pool ??
+    createAnalysisPool({
+      workers: single ? 1 : config.scan.workers || availableParallelism(),
+      single,
+      timeoutMs: config.scan.timeoutMs,
+      workerMemoryMb: config.scan.workerMemoryMb,
+      settings: taskSettings(config, options.dnsFixture, !options.explain),
+    });
   // The rules load and the store opens while the first messages are already being read and analysed; the scan
   // loop waits for them only when it has a message to judge (and reports their failure from there).
   let store: Store | undefined;
@@ -82,9 +86,11 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   const ready = (async () => {
     // after the first message has been read and handed to a worker (the scan loop below starts it)
     await new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
-    const detector = await loadDetector(detection);
+    const detector = await (warm?.detector ?? loadDetector(detection));
     // the store's code (Kysely, the SQL driver) is loaded only when there is a store to open
-    if (options.store !== false) store = await (await import('../store/index.js')).openStore(config.store.url, { sqlitePragmas: [`cache_size = -${SCAN_SQLITE_CACHE_KIB}`] });
+    if (options.store !== false) {
+      store = warm ? warm.store : await (await import('../store/index.js')).openStore(config.store.url, { sqlitePragmas: [`cache_size = -${SCAN_SQLITE_CACHE_KIB}`] });
+    }
     history = store ? storedHistory(store, updateProfile) : memoryHistory(updateProfile);
     return { detector, history };
   })();
@@ -111,7 +117,7 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   let lastFlush = performance.now();
   let lastPath = '';
   let filesDone = 0;
-  const timings = options.timings ? emptyTimings() : undefined;
+  const timings = options.timings ? { ...emptyTimings(), originMs: warm?.originMs ?? 0 } : undefined;
   let firstVerdict = true;
   const emit = (output: ScanOutput) => {
     const { record } = output;
@@ -157,7 +163,8 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   };
   try {
     if (timings) timings.startupMs = performance.now();
-    for await (const output of scanMessages(readSources(paths, summary), { pool, judge: judgeReady, history: historyReady, ...(timings ? { timings } : {}) })) {
+    const sources = readSources(paths, summary, ...(warm?.stdin ? [warm.stdin] : []));
+    for await (const output of scanMessages(warm?.signal ? untilAborted(sources, warm.signal) : sources, { pool, judge: judgeReady, history: historyReady, ...(timings ? { timings } : {}) })) {
       header();
       const { record } = output;
       if (record.verdict === null) totals.ioErrors += 1;
@@ -181,9 +188,9 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
     header();
   } finally {
     bars?.stop();
-    await pool.close();
+    if (!warm) await pool.close();
     await ready.catch(() => undefined);
-    await store?.close();
+    if (!warm) await store?.close();
   }
 
   totals.seconds = (performance.now() - started) / 1000;
@@ -196,4 +203,12 @@ export async function runScan(paths: string[], options: ScanCliOptions, out: Nod
   }
   if (totals.ioErrors > 0) return EXIT_ERROR;
   return (totals.byVerdict.malicious ?? 0) > 0 ? EXIT_MALICIOUS : EXIT_CLEAN;
+}
+
+/** Stops taking messages from a source once the signal fires. */
+async function* untilAborted(items: AsyncIterable<SourceItem>, signal: AbortSignal): AsyncGenerator<SourceItem> {
+  for await (const item of items) {
+    if (signal.aborted) return;
+    yield item;
+  }
 }

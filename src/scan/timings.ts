@@ -23,13 +23,15 @@ export interface StageTimings {
   outputMs: number;
   messages: number;
   totalMs: number;
+  /** the clock reading that counts as "process start" (0 for a process of its own; the client's start for the daemon) */
+  originMs?: number;
 }
 
 export function emptyTimings(): StageTimings {
   return { startupMs: 0, firstVerdictMs: 0, waitForRulesMs: 0, analyseMs: 0, prepareMs: 0, judgeMs: 0, historyMs: 0, storeMs: 0, outputMs: 0, messages: 0, totalMs: 0 };
 }
 
-const LABELS: Record<Lang, Record<Exclude<keyof StageTimings, 'messages' | 'totalMs'>, string>> = {
+const LABELS: Record<Lang, Record<Exclude<keyof StageTimings, 'messages' | 'totalMs' | 'originMs'>, string>> = {
   en: {
     startupMs: 'start-up (to reading the first message)',
     firstVerdictMs: 'first verdict printed, from process start',
@@ -60,9 +62,12 @@ export function timingsTable(t: StageTimings, lang: Lang): string {
   const rows: Array<[string, string, string]> = [];
   const once = ['startupMs', 'firstVerdictMs', 'waitForRulesMs'] as const;
   const perMsg = ['analyseMs', 'prepareMs', 'judgeMs', 'historyMs', 'storeMs', 'outputMs'] as const;
-  for (const key of once) rows.push([LABELS[lang][key], `${t[key].toFixed(0)} ms`, '']);
+  // start-up and first verdict are moments on the clock, counted from the origin
+  const sinceOrigin = (key: (typeof once)[number]) => (key !== 'waitForRulesMs' && t[key] ? t[key] - (t.originMs ?? 0) : t[key]);
+  for (const key of once) rows.push([LABELS[lang][key], `${sinceOrigin(key).toFixed(0)} ms`, '']);
   for (const key of perMsg) rows.push([LABELS[lang][key], `${t[key].toFixed(0)} ms`, `${perMessage(t[key]).toFixed(3)} ms/msg`]);
+  const total = t.totalMs - (t.originMs ?? 0);
   const width = Math.max(...rows.map((r) => r[0].length));
-  const head = lang === 'ja' ? `段階ごとの時間（${t.messages} 件、全体 ${t.totalMs.toFixed(0)} ms）` : `time by stage (${t.messages} messages, ${t.totalMs.toFixed(0)} ms in all)`;
+  const head = lang === 'ja' ? `段階ごとの時間（${t.messages} 件、全体 ${total.toFixed(0)} ms）` : `time by stage (${t.messages} messages, ${total.toFixed(0)} ms in all)`;
   return [head, ...rows.map(([label, total, each]) => `  ${label.padEnd(width)}  ${total.padStart(9)}  ${each}`)].join('\n');
 }

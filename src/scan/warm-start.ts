@@ -2,8 +2,11 @@
 // the longest part of a one-message run (`kizuki scan -` from a mail client's filter hook); begun first thing,
 // it overlaps with this thread loading the CLI and the rules. The scan takes these workers over when its
 // configuration asks for the same resources; otherwise they are stopped and a pool is made as configured.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { DEFAULT_DAEMON_SOCKET } from './daemon/protocol.js';
 import type { AnalysisOutcome, AnalysisTask } from './worker.js';
 
 export interface PoolResources {
@@ -17,8 +20,12 @@ export interface PoolResources {
 /** The defaults of the `scan:` configuration section (src/config.ts). */
 const DEFAULT_WORKER_MEMORY_MB = 1024;
 
+// loaded when a pool is made, not with the CLI: a scan handed to the daemon never needs it
+const require = createRequire(import.meta.url);
+
 export function newPiscina(resources: PoolResources): Piscina<AnalysisTask, AnalysisOutcome> {
-  return new Piscina<AnalysisTask, AnalysisOutcome>({
+  const { Piscina: Pool } = require('piscina') as typeof import('piscina');
+  return new Pool<AnalysisTask, AnalysisOutcome>({
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: resources.minThreads,
     maxThreads: resources.maxThreads,
@@ -34,6 +41,8 @@ let warm: { piscina: Piscina<AnalysisTask, AnalysisOutcome>; resources: PoolReso
 /** Called by the CLI entry with its arguments: for `kizuki scan`, one worker starts loading now (more follow on demand). */
 export function warmAnalysisWorkers(args: readonly string[]): void {
   if (args[0] !== 'scan' || args.includes('--help') || args.includes('-h') || warm) return;
+  // a scan daemon will most likely take the scan: no workers needed here (one that declines costs a cold start)
+  if (!args.includes('--no-daemon') && existsSync(DEFAULT_DAEMON_SOCKET)) return;
   const resources = { minThreads: 1, maxThreads: availableParallelism(), workerMemoryMb: DEFAULT_WORKER_MEMORY_MB };
   warm = { piscina: newPiscina(resources), resources };
 }

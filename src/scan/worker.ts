@@ -5,6 +5,7 @@ import { analyse } from '../mail/analyse.js';
 import { type AuthOptions, type AnalysisLimits, defaultAnalyseOptions } from '../mail/options.js';
 import type { Analysis } from '../model/analysis.js';
 import { type DetectionOptions, loadPreparer, type PreparedJudgement } from '../detect/preparer.js';
+import { SHOWN_HEADERS } from './persist.js';
 import type { BounceInfo } from './record.js';
 import { fixtureResolverFromFile, systemResolver } from './resolver.js';
 
@@ -14,7 +15,15 @@ export interface AnalysisTaskSettings {
   orgDomains: string[];
   /** when present, the worker also prepares the judgement (the main thread adds sender history) */
   detection?: DetectionOptions;
+  /**
+   * Send back only what finishing the judgement, the record and the store need (no bodies, few headers) when the
+   * judgement was prepared here: copying whole bodies between threads cost the main thread more than judging.
+   */
+  lean?: boolean;
 }
+
+/** The headers a lean result keeps: those the store shows on a message's page (src/scan/persist.ts) and the mailer. */
+export const LEAN_HEADERS: ReadonlySet<string> = new Set([...SHOWN_HEADERS, 'user-agent', 'x-mailer']);
 
 export interface AnalysisTask {
   raw: Uint8Array;
@@ -63,6 +72,10 @@ async function bounceOf(raw: Uint8Array): Promise<BounceInfo | undefined> {
   }
 }
 
+function leanAnalysis(analysis: Analysis): Analysis {
+  return { ...analysis, text: '', html: '', headers: analysis.headers.filter((h) => LEAN_HEADERS.has(h.key)) };
+}
+
 export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutcome> {
   try {
     const raw = task.raw instanceof Uint8Array ? task.raw : new Uint8Array(task.raw);
@@ -72,7 +85,8 @@ export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutco
     const analysed = performance.now();
     const prepared = task.settings.detection ? (await preparerFor(task.settings.detection, task.settingsId))?.(analysis) : undefined;
     const timings = { analyseMs: analysed - started, prepareMs: performance.now() - analysed };
-    return { analysis, ...(bounce ? { bounce } : {}), ...(prepared ? { prepared } : {}), timings };
+    const sent = task.settings.lean && prepared && !('error' in prepared) ? leanAnalysis(analysis) : analysis;
+    return { analysis: sent, ...(bounce ? { bounce } : {}), ...(prepared ? { prepared } : {}), timings };
   } catch (error) {
     return { error: `analysis failed: ${(error as Error).message ?? String(error)}` };
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { heapFlagsToSet, SCAN_HEAP_FLAGS } from '../../src/scan/memory.js';
+import { DAEMON_HEAP_FLAGS, heapFlagsToSet, SCAN_HEAP_FLAGS } from '../../src/scan/memory.js';
 
 const run = promisify(execFile);
 const memoryModule = new URL('../../src/scan/memory.js', import.meta.url).href;
@@ -41,6 +41,8 @@ describe('scan memory bounds', () => {
     assert.deepEqual(heapFlagsToSet(['--semi-space-growth-factor=2']), ['--heap-growing-percent=25']);
     assert.deepEqual(heapFlagsToSet(['--max-old-space-size=512', '--heap_growing_percent=100']), ['--semi-space-growth-factor=1']);
     assert.deepEqual(heapFlagsToSet(['--heap-growing-percent=10', '--semi-space-growth-factor=4']), []);
+    // the scan daemon bounds its old generations only (its young generations may grow)
+    assert.deepEqual(heapFlagsToSet([], DAEMON_HEAP_FLAGS), ['--heap-growing-percent=25']);
   });
 
   it("keeps the main thread's young generation small although worker threads start after the flags are set", async () => {

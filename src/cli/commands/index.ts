@@ -5,6 +5,7 @@ export type CommandModule = { register(program: Command): void };
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   scan: () => import('./scan.js'),
+  scand: () => import('./scand.js'),
   replay: () => import('./replay.js'),
   rules: () => import('./rules.js'),
   eval: () => import('./eval.js'),

@@ -22,7 +22,19 @@ export function register(program: Command): void {
     .option('--timeout <ms>', 'time limit per message', parseCount)
     .option('--no-progress', 'no progress bar')
     .option('--timings', 'print, on standard error, where the time went: each stage in all and per message')
-    .action(async (paths: string[], options: ScanCliOptions) => {
+    .option('--daemon', 'hand the scan to the scan daemon (kizuki scand) and fail when none takes it')
+    .option('--no-daemon', 'scan in this process even when a scan daemon is running')
+    .action(async (paths: string[], options: ScanCliOptions & { daemon?: boolean }) => {
+      // A scan daemon with the same settings, when one runs, judges the scan with warm workers (src/scan/daemon/).
+      if (options.daemon !== false) {
+        const { scanThroughDaemon } = await import('../../scan/daemon/client.js');
+        const code = await scanThroughDaemon(paths, options);
+        if (code !== undefined) {
+          process.exitCode = code;
+          return;
+        }
+      }
+      delete options.daemon;
       // imported here, not at the top, so that other commands and --help start without loading the analysis stack
       const { runScan } = await import('../../scan/run.js');
       process.exitCode = await runScan(paths, options);
