@@ -71,10 +71,16 @@ export function messageTokens(analysis: Analysis, prepared?: PreparedText): stri
     for (const word of `${a.address ?? ''} ${a.name ?? ''}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word.length >= 2) recipientWords.add(word);
   }
   const keep = (word: string) => !recipientWords.has(word);
-  const tokens = new Set(messageWords(analysis, prepared).filter(keep));
+  // the words in their order, less the recipients' own (the set is this call's: it can take the subject's too)
+  const words = wordSet(analysis, prepared);
+  let tokens = words;
+  if (recipientWords.size) {
+    tokens = new Set<string>();
+    for (const word of words) if (keep(word)) tokens.add(word);
+  }
   for (const word of (prepared?.subjectFolded ?? foldDiacritics(normaliseText(analysis.subject))).match(WORD) ?? []) {
     const w = word.replace(/['’-]+$/, '');
-    if (!/\d/.test(w) && keep(w)) tokens.add(`s:${w}`);
+    if (!hasDigit(w) && keep(w)) tokens.add(`s:${w}`);
   }
   return [...tokens];
 }
@@ -94,6 +100,10 @@ export function messageShape(analysis: Analysis): string[] {
 
 /** Distinct words of a message: folded words of 2–25 characters, CJK character pairs. Addresses and URLs are dropped. */
 export function messageWords(analysis: Pick<Analysis, 'subject' | 'text' | 'html'>, prepared?: PreparedText): string[] {
+  return [...wordSet(analysis, prepared)];
+}
+
+function wordSet(analysis: Pick<Analysis, 'subject' | 'text' | 'html'>, prepared?: PreparedText): Set<string> {
   // Each removal runs only when its marker is in the text: on text without one, these patterns still try every
   // position, which cost more than the rest of the tokenising.
   let text = prepared?.folded ?? foldDiacritics(normaliseText(`${analysis.subject}\n${bodyOf(analysis).slice(0, TEXT_CHARS)}`));
@@ -116,7 +126,7 @@ export function messageWords(analysis: Pick<Analysis, 'subject' | 'text' | 'html
       for (let i = 0; i + 1 < chars.length && tokens.size < MAX_TOKENS; i++) tokens.add(`${chars[i]}${chars[i + 1]}`);
     }
   }
-  return [...tokens];
+  return tokens;
 }
 
 function bodyOf(analysis: Pick<Analysis, 'text' | 'html'>): string {

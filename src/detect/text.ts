@@ -26,24 +26,9 @@ export function isSpaceCode(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || (code >= 0xa0 && WIDE_SPACES.has(code));
 }
 
-/** `text.replace(/\s+/g, ' ').trim().length`, counted without building either string. */
+/** `text.replace(/\s+/g, ' ').trim().length`. */
 export function collapsedLength(text: string): number {
-  let length = 0;
-  let started = false;
-  let pendingSpace = false;
-  for (let i = 0; i < text.length; i++) {
-    if (isSpaceCode(text.charCodeAt(i))) {
-      if (started) pendingSpace = true;
-      continue;
-    }
-    if (pendingSpace) {
-      length++;
-      pendingSpace = false;
-    }
-    length++;
-    started = true;
-  }
-  return length;
+  return collapseSpaces(text).trim().length;
 }
 
 /**
