@@ -101,13 +101,17 @@ export function countMixedScriptWords(text: string): number {
 /** Mathematical alphanumerics, enclosed and full-width Latin letters: styled text that NFKC would fold. */
 export function countFancyLetters(text: string): number {
   let count = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
+  // by code point, as `for (const ch of text)` reads it (a lone surrogate counts as itself), without a string each
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) < 0x24b6) continue; // nearly every character: below all four ranges and not a surrogate
+    const cp = text.codePointAt(i) ?? 0;
+    if (cp > 0xffff) i++;
     if ((cp >= 0x1d400 && cp <= 0x1d7ff) || (cp >= 0x24b6 && cp <= 0x24e9) || (cp >= 0x1f130 && cp <= 0x1f189) || (cp >= 0xff21 && cp <= 0xff5a)) count++;
   }
   return count;
 }
 
 export function countInvisible(text: string): number {
-  return text.match(new RegExp(INVISIBLE_RE.source, 'g'))?.length ?? 0;
+  // match() with a global pattern starts from 0 and leaves lastIndex at 0: the shared pattern is safe here
+  return text.match(INVISIBLE_RE)?.length ?? 0;
 }

@@ -6,7 +6,7 @@ import { findLures, findLuresPlain, LURE_KINDS, LURE_PATTERNS } from '../../src/
 import { noParseCache } from '../../src/detect/parse-cache.js';
 import { loadViewContext } from '../../src/detect/preparer.js';
 import { matchStarts, PrefilteredPatterns } from '../../src/detect/regex-prefix.js';
-import { collapsedLength, collapseSpaces, foldDiacritics, htmlImageWords, htmlToText, isSpaceCode, joinFolded, joinNormalised, normaliseText } from '../../src/detect/text.js';
+import { collapsedLength, collapseSpaces, countFancyLetters, foldDiacritics, htmlImageWords, htmlToText, isSpaceCode, joinFolded, joinNormalised, normaliseText } from '../../src/detect/text.js';
 import { messageTokens, modelProbabilities, removeAddressRuns } from '../../src/detect/text-model.js';
 import { buildContentView } from '../../src/detect/view.js';
 import { analysisOf } from './fixtures.js';
@@ -50,6 +50,23 @@ describe('detect: fast paths of text normalisation', () => {
       const slow = text.replace(/\s+/g, ' ');
       assert.equal(collapseSpaces(text), slow, JSON.stringify(text));
       assert.equal(collapsedLength(text), slow.trim().length, JSON.stringify(text));
+    }
+  });
+
+  it('countFancyLetters counts by code point, as iterating the string does', () => {
+    const slow = (text: string) => {
+      let count = 0;
+      for (const ch of text) {
+        const cp = ch.codePointAt(0) ?? 0;
+        if ((cp >= 0x1d400 && cp <= 0x1d7ff) || (cp >= 0x24b6 && cp <= 0x24e9) || (cp >= 0x1f130 && cp <= 0x1f189) || (cp >= 0xff21 && cp <= 0xff5a)) count++;
+      }
+      return count;
+    };
+    const next = random(11);
+    const parts = ['a', '\u{1d400}', '\u{1d7ff}', '\u{1d3ff}', '\u24b6', '\u24e9', '\u24ea', '\u{1f130}', '\u{1f189}', '\uff21', '\uff5a', '\uff5b', '\ud835', '\udc00', '\ud83c', '共'];
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: Math.floor(next() * 12) }, () => pick(next, parts)).join('');
+      assert.equal(countFancyLetters(text), slow(text), JSON.stringify(text));
     }
   });
 
