@@ -31,7 +31,8 @@ function foldChar(ch: string): string | undefined {
   const code = ch.charCodeAt(0);
   if (code < 0x80) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : ch;
   // CJK punctuation, kana, CJK ideographs, half-width katakana: no case anywhere
-  if ((code >= 0x3000 && code <= 0x9fff) || (code >= 0xff66 && code <= 0xff9f)) return ch;
+  const caseless = ch.toUpperCase() === ch && ch.toLowerCase() === ch;
+  if (caseless && ((code >= 0x3000 && code <= 0x9fff) || (code >= 0xff66 && code <= 0xff9f))) return ch;
   return undefined;
 }
 
