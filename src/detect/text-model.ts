@@ -72,12 +72,8 @@ export function messageTokens(analysis: Analysis, prepared?: PreparedText): stri
   }
   const keep = (word: string) => !recipientWords.has(word);
   // the words in their order, less the recipients' own (the set is this call's: it can take the subject's too)
-  const words = wordSet(analysis, prepared);
-  let tokens = words;
-  if (recipientWords.size) {
-    tokens = new Set<string>();
-    for (const word of words) if (keep(word)) tokens.add(word);
-  }
+  const tokens = wordSet(analysis, prepared);
+  for (const word of recipientWords) tokens.delete(word);
   for (const word of (prepared?.subjectFolded ?? foldDiacritics(normaliseText(analysis.subject))).match(WORD) ?? []) {
     const w = word.replace(/['’-]+$/, '');
     if (!hasDigit(w) && keep(w)) tokens.add(`s:${w}`);
