@@ -228,13 +228,11 @@ const COMBINED = Object.fromEntries(
 // engine itself skips to quickly, and run as they are. test/detect/prep-fast-paths.test.ts holds findLures to
 // findLuresPlain below.
 let prefiltered: PrefilteredPatterns | undefined;
+let plainCalls = 0;
+/** without a parse cache, texts judged by the plain patterns before their beginnings are read (~15 ms cold) */
+const PLAIN_UNTIL = 50;
 
-/**
- * Reads the Latin-script lure patterns' beginnings once (about 15 ms cold), through the parse cache when there is
- * one, which makes it free on later runs. findLures does this itself, without a cache, if nobody did before.
- */
-export function prepareLures(cache: ParseCache = noParseCache): PrefilteredPatterns {
-  if (prefiltered) return prefiltered;
+function buildPrefilter(cache: ParseCache): PrefilteredPatterns {
   const startsOf = (source: string): MatchStarts | undefined => {
     const cached = cache.get<MatchStarts | null>('lure-starts', source);
     if (cached !== undefined) return cached ?? undefined;
@@ -242,16 +240,32 @@ export function prepareLures(cache: ParseCache = noParseCache): PrefilteredPatte
     cache.set('lure-starts', source, starts ?? null);
     return starts;
   };
-  prefiltered = new PrefilteredPatterns(
+  return new PrefilteredPatterns(
     LURE_KINDS.map((kind) => COMBINED[kind].latin),
     startsOf,
   );
-  return prefiltered;
+}
+
+/**
+ * Reads the Latin-script lure patterns' beginnings through the parse cache (free once cached). Without a cache
+ * nothing happens here: findLures runs the plain patterns for the first texts and reads the beginnings once a
+ * batch is under way, so that a one-message run does not pay for them.
+ */
+export function prepareLures(cache: ParseCache = noParseCache): void {
+  if (prefiltered || cache === noParseCache) return;
+  prefiltered = buildPrefilter(cache);
 }
 
 /** Which lure kinds the text shows. `normalised` comes from normaliseText, `folded` from foldDiacritics of it. */
 export function findLures(normalised: string, folded: string): Record<LureKind, boolean> {
-  const latin = (prefiltered ?? prepareLures()).test(folded);
+  if (!prefiltered) {
+    if (plainCalls < PLAIN_UNTIL) {
+      plainCalls++;
+      return findLuresPlain(normalised, folded);
+    }
+    prefiltered = buildPrefilter(noParseCache);
+  }
+  const latin = prefiltered.test(folded);
   const found = {} as Record<LureKind, boolean>;
   LURE_KINDS.forEach((kind, k) => {
     found[kind] = (latin[k] ?? false) || (COMBINED[kind].ja?.test(normalised) ?? false);

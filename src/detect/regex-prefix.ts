@@ -443,29 +443,28 @@ export class PrefilteredPatterns {
       }
     }
     this.width = width;
-    const rows: number[][] = [new Array(width).fill(0)];
+    // one row of `width` cells per node; there are at most as many nodes as beginning characters, plus the root
+    let bound = 1;
+    for (const [, prefix] of beginnings) bound += prefix.length;
+    const cells = new Int32Array(bound * width);
     const ends: Array<number[] | undefined> = [undefined];
     for (const [index, prefix] of beginnings) {
       let node = 0;
       for (let j = 0; j < prefix.length; j++) {
-        const col = this.column[prefix.charCodeAt(j)] as number;
-        const row = rows[node] as number[];
-        if (!row[col]) {
-          row[col] = rows.length;
-          rows.push(new Array(width).fill(0));
+        const cell = node * width + (this.column[prefix.charCodeAt(j)] as number);
+        if (!cells[cell]) {
+          cells[cell] = ends.length;
           ends.push(undefined);
         }
-        node = row[col] as number;
+        node = cells[cell] as number;
       }
       const here = ends[node] ?? [];
       ends[node] = here;
       if (!here.includes(index)) here.push(index);
     }
+    const used = cells.subarray(0, ends.length * width);
     // small enough to stay in the processor's cache between messages
-    this.next = rows.length < 0x10000 ? new Uint16Array(rows.length * width) : new Int32Array(rows.length * width);
-    rows.forEach((row, node) => {
-      this.next.set(row, node * width);
-    });
+    this.next = ends.length < 0x10000 ? new Uint16Array(used) : used.slice();
     this.ends = ends;
   }
 
