@@ -16,7 +16,7 @@ export interface AnalysisTaskSettings {
   /** when present, the worker also prepares the judgement (the main thread adds sender history) */
   detection?: DetectionOptions;
   /**
-   * Send back only what finishing the judgement, the record and the store need (no bodies, few headers) when the
+   * Send back only what finishing the judgement, the record and the store need (no bodies or hops, few headers) when the
    * judgement was prepared here: copying whole bodies between threads cost the main thread more than judging.
    */
   lean?: boolean;
@@ -73,7 +73,7 @@ async function bounceOf(raw: Uint8Array): Promise<BounceInfo | undefined> {
 }
 
 function leanAnalysis(analysis: Analysis): Analysis {
-  return { ...analysis, text: '', html: '', headers: analysis.headers.filter((h) => LEAN_HEADERS.has(h.key)) };
+  return { ...analysis, text: '', html: '', received: [], headers: analysis.headers.filter((h) => LEAN_HEADERS.has(h.key)) };
 }
 
 export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutcome> {
