@@ -2,6 +2,9 @@
 // Patterns describe kinds of attack, never phrases of one sample. Latin-script patterns run on text
 // with diacritics folded ('você' → 'voce'); Japanese patterns run on NFKC text.
 
+import { noParseCache, type ParseCache } from './parse-cache.js';
+import { type MatchStarts, matchStarts, PrefilteredPatterns } from './regex-prefix.js';
+
 export const LURE_KINDS = [
   'fileShare',
   'documentView',
@@ -220,8 +223,58 @@ const COMBINED = Object.fromEntries(
   }),
 ) as Record<LureKind, { latin?: RegExp; ja?: RegExp }>;
 
+// The Latin-script patterns, asked together: one pass finds where a lure's wording could begin, and each pattern
+// runs only there (src/detect/regex-prefix.ts). The Japanese ones start with characters the regular-expression
+// engine itself skips to quickly, and run as they are. test/detect/prep-fast-paths.test.ts holds findLures to
+// findLuresPlain below.
+let prefiltered: PrefilteredPatterns | undefined;
+let plainCalls = 0;
+/** without a parse cache, texts judged by the plain patterns before their beginnings are read (~15 ms cold) */
+const PLAIN_UNTIL = 50;
+
+function buildPrefilter(cache: ParseCache): PrefilteredPatterns {
+  const startsOf = (source: string): MatchStarts | undefined => {
+    const cached = cache.get<MatchStarts | null>('lure-starts', source);
+    if (cached !== undefined) return cached ?? undefined;
+    const starts = matchStarts(source);
+    cache.set('lure-starts', source, starts ?? null);
+    return starts;
+  };
+  return new PrefilteredPatterns(
+    LURE_KINDS.map((kind) => COMBINED[kind].latin),
+    startsOf,
+  );
+}
+
+/**
+ * Reads the Latin-script lure patterns' beginnings through the parse cache (free once cached). Without a cache
+ * nothing happens here: findLures runs the plain patterns for the first texts and reads the beginnings once a
+ * batch is under way, so that a one-message run does not pay for them.
+ */
+export function prepareLures(cache: ParseCache = noParseCache): void {
+  if (prefiltered || cache === noParseCache) return;
+  prefiltered = buildPrefilter(cache);
+}
+
 /** Which lure kinds the text shows. `normalised` comes from normaliseText, `folded` from foldDiacritics of it. */
 export function findLures(normalised: string, folded: string): Record<LureKind, boolean> {
+  if (!prefiltered) {
+    if (plainCalls < PLAIN_UNTIL) {
+      plainCalls++;
+      return findLuresPlain(normalised, folded);
+    }
+    prefiltered = buildPrefilter(noParseCache);
+  }
+  const latin = prefiltered.test(folded);
+  const found = {} as Record<LureKind, boolean>;
+  LURE_KINDS.forEach((kind, k) => {
+    found[kind] = (latin[k] ?? false) || (COMBINED[kind].ja?.test(normalised) ?? false);
+  });
+  return found;
+}
+
+/** findLures by running every combined pattern over the whole text: the reference the prefiltered one must equal. */
+export function findLuresPlain(normalised: string, folded: string): Record<LureKind, boolean> {
   const found = {} as Record<LureKind, boolean>;
   for (const kind of LURE_KINDS) {
     const patterns = COMBINED[kind];

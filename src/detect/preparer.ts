@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Analysis } from '../model/analysis.js';
 import { defaultCacheDir, openParseCache, type ParseCache } from './parse-cache.js';
+import { prepareLures } from './lures.js';
 import { loadReferenceData, type ReferenceData } from './reference-data.js';
 import { type ProtectedDomain, protectDomain } from './similarity.js';
 import { buildContentView, type ContentView, type ViewContext } from './view.js';
@@ -78,6 +79,7 @@ function viewContext(options: DetectionOptions, data: ReferenceData): ViewContex
 /** The reference data and settings a message view is built from: all that preparing a judgement needs. */
 export async function loadViewContext(options: DetectionOptions, cache: ParseCache): Promise<ViewContext> {
   const data = await loadReferenceData(join(builtInRulesDir(), 'data'), cache);
+  prepareLures(cache);
   return viewContext(options, data);
 }
 

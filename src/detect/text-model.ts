@@ -4,7 +4,7 @@
 // one fifth of the corpus out (by a hash of the path) so its effect can be measured on mail it never saw.
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../model/analysis.js';
-import { foldDiacritics, htmlToText, normaliseText } from './text.js';
+import { foldDiacritics, htmlToText, isSpaceCode, normaliseText } from './text.js';
 
 export const MODEL_SCHEMA = 'kizuki.text-model/1';
 /** corpus labels the model learns from: ham is legitimate, the others are unwanted */
@@ -51,16 +51,32 @@ const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
  * (years, dates, versions, prices). Words of the recipient's own addresses are dropped too: a honeypot that
  * rewrote every recipient to "phishing@pot" must not teach the model that "pot" is a lure.
  */
-export function messageTokens(analysis: Analysis): string[] {
+/**
+ * What preparing a judgement already computed and the model's words are read from, where body is the plain text
+ * (or the HTML's text when there is none).
+ */
+export interface PreparedText {
+  /** foldDiacritics(normaliseText(subject + '\n' + body.slice(0, MODEL_TEXT_CHARS))) */
+  folded: string;
+  /** foldDiacritics(normaliseText(subject)) */
+  subjectFolded: string;
+}
+
+/** How much of the body the model reads (prepared texts must be cut the same way). */
+export const MODEL_TEXT_CHARS = TEXT_CHARS;
+
+export function messageTokens(analysis: Analysis, prepared?: PreparedText): string[] {
   const recipientWords = new Set<string>();
   for (const a of [...(analysis.to ?? []), ...(analysis.cc ?? [])]) {
     for (const word of `${a.address ?? ''} ${a.name ?? ''}`.toLowerCase().split(/[^\p{L}\p{N}]+/u)) if (word.length >= 2) recipientWords.add(word);
   }
   const keep = (word: string) => !recipientWords.has(word);
-  const tokens = new Set(messageWords(analysis).filter(keep));
-  for (const word of foldDiacritics(normaliseText(analysis.subject)).match(WORD) ?? []) {
+  // the words in their order, less the recipients' own (the set is this call's: it can take the subject's too)
+  const tokens = wordSet(analysis, prepared);
+  for (const word of recipientWords) tokens.delete(word);
+  for (const word of (prepared?.subjectFolded ?? foldDiacritics(normaliseText(analysis.subject))).match(WORD) ?? []) {
     const w = word.replace(/['’-]+$/, '');
-    if (!/\d/.test(w) && keep(w)) tokens.add(`s:${w}`);
+    if (!hasDigit(w) && keep(w)) tokens.add(`s:${w}`);
   }
   return [...tokens];
 }
@@ -79,23 +95,24 @@ export function messageShape(analysis: Analysis): string[] {
 }
 
 /** Distinct words of a message: folded words of 2–25 characters, CJK character pairs. Addresses and URLs are dropped. */
-export function messageWords(analysis: Pick<Analysis, 'subject' | 'text' | 'html'>): string[] {
-  const body = analysis.text?.trim() ? analysis.text : htmlToText(analysis.html ?? '');
-  const raw = `${analysis.subject}\n${body.slice(0, TEXT_CHARS)}`;
+export function messageWords(analysis: Pick<Analysis, 'subject' | 'text' | 'html'>, prepared?: PreparedText): string[] {
+  return [...wordSet(analysis, prepared)];
+}
+
+function wordSet(analysis: Pick<Analysis, 'subject' | 'text' | 'html'>, prepared?: PreparedText): Set<string> {
   // Each removal runs only when its marker is in the text: on text without one, these patterns still try every
-  // position (and `\S+@` backtracks through every word), which cost more than the rest of the tokenising.
-  let text = foldDiacritics(normaliseText(raw));
+  // position, which cost more than the rest of the tokenising.
+  let text = prepared?.folded ?? foldDiacritics(normaliseText(`${analysis.subject}\n${bodyOf(analysis).slice(0, TEXT_CHARS)}`));
   if (text.includes('://')) text = text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/g, ' ');
-  if (text.includes('@')) text = text.replace(/\S+@\S+/g, ' ');
+  if (text.includes('@')) text = removeAddressRuns(text);
   if (text.includes('www.')) text = text.replace(/\bwww\.\S+/g, ' ');
   const tokens = new Set<string>();
   // most mail has no Japanese or Chinese at all: then no word needs the per-word script test and there are no pairs
   const hasCjk = CJK_CHAR.test(text);
-  for (const match of text.matchAll(WORD)) {
-    let word = match[0];
+  for (let word of text.match(WORD) ?? []) {
     const last = word.charCodeAt(word.length - 1);
     if (last === 0x27 || last === 0x2019 || last === 0x2d) word = word.replace(/['’-]+$/, '');
-    if (/\d/.test(word)) continue;
+    if (hasDigit(word)) continue;
     if (!hasCjk || !CJK_CHAR.test(word)) tokens.add(word);
     if (tokens.size >= MAX_TOKENS) break;
   }
@@ -105,7 +122,46 @@ export function messageWords(analysis: Pick<Analysis, 'subject' | 'text' | 'html
       for (let i = 0; i + 1 < chars.length && tokens.size < MAX_TOKENS; i++) tokens.add(`${chars[i]}${chars[i + 1]}`);
     }
   }
-  return [...tokens];
+  return tokens;
+}
+
+function bodyOf(analysis: Pick<Analysis, 'text' | 'html'>): string {
+  return analysis.text?.trim() ? analysis.text : htmlToText(analysis.html ?? '');
+}
+
+/** `/\d/.test(word)`: an ASCII digit anywhere. */
+function hasDigit(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 48 && code <= 57) return true;
+  }
+  return false;
+}
+
+/**
+ * `text.replace(/\S+@\S+/g, ' ')` without the pattern's backtracking through every word. A match always spans a
+ * whole run of non-space characters (it can start at the run's first character whenever it can start anywhere
+ * in it, and its greedy tail runs to the run's end), and a run matches when it holds an '@' that is neither its
+ * first nor its last character.
+ */
+export function removeAddressRuns(text: string): string {
+  let out = '';
+  let copied = 0;
+  let at = text.indexOf('@');
+  while (at >= 0) {
+    let start = at;
+    while (start > 0 && !isSpaceCode(text.charCodeAt(start - 1))) start--;
+    let end = at + 1;
+    while (end < text.length && !isSpaceCode(text.charCodeAt(end))) end++;
+    let inner = false;
+    for (let q = at; q < end - 1 && !inner; q++) inner = q > start && text.charCodeAt(q) === 0x40;
+    if (inner) {
+      out += `${text.slice(copied, start)} `;
+      copied = end;
+    }
+    at = text.indexOf('@', end);
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 // A Map looks a token up several times faster than the model file's plain object with ten thousand keys.
@@ -204,8 +260,8 @@ export function probabilitiesOf(model: TextModel, tokens: readonly string[]): Mo
  * The model's probabilities for a message, from the word model when it covers the language and otherwise from
  * the shape model; undefined when neither speaks.
  */
-export function modelProbabilities(model: TextModel, analysis: Analysis): ModelProbabilities | undefined {
-  if (modelCovers(model, analysis.facts.language)) return probabilitiesOf(model, messageTokens(analysis));
+export function modelProbabilities(model: TextModel, analysis: Analysis, prepared?: PreparedText): ModelProbabilities | undefined {
+  if (modelCovers(model, analysis.facts.language)) return probabilitiesOf(model, messageTokens(analysis, prepared));
   if (model.shapeModel) return probabilitiesOf(model.shapeModel, messageShape(analysis));
   return undefined;
 }

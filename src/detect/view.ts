@@ -5,8 +5,19 @@ import type { SenderProfile } from '../model/verdict.js';
 import { findLures, isFileShareSubject, LURE_KINDS, type LureKind } from './lures.js';
 import type { ReferenceData } from './reference-data.js';
 import { domainParts, imitatedDomain, type ProtectedDomain } from './similarity.js';
-import { modelProbabilities, type TextModel } from './text-model.js';
-import { countFancyLetters, countInvisible, countMixedScriptWords, foldDiacritics, htmlImageWords, htmlToText, normaliseText } from './text.js';
+import { MODEL_TEXT_CHARS, modelProbabilities, type PreparedText, type TextModel } from './text-model.js';
+import {
+  collapsedLength,
+  countFancyLetters,
+  countInvisible,
+  countMixedScriptWords,
+  foldDiacritics,
+  htmlImageWords,
+  htmlToText,
+  joinFolded,
+  joinNormalised,
+  normaliseText,
+} from './text.js';
 
 export interface LinkView {
   url: string;
@@ -235,6 +246,8 @@ export interface ViewContext {
 
 /** lure wording sits near the top; long list digests would only cost time */
 const TEXT_CAP = 6_000;
+/** how much of the body brand names are looked for in */
+const BRAND_TEXT_CHARS = 4_000;
 const EXECUTABLE_EXT = /^(?:exe|scr|com|pif|bat|cmd|vbs|vbe|js|jse|wsf|wsh|hta|msi|lnk|ps1|jar|iso|img|vhd|cab|cpl|reg|dll|apk)$/;
 
 /** Everything in the view except the sender's history: the costly part, which can run away from the history. */
@@ -254,33 +267,71 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const bodyText = analysis.text?.trim() ? analysis.text : htmlToText(html);
   const imageWords = htmlImageWords(html);
   const attachmentNames = analysis.attachments.map((a) => a.filename).join(' ');
-  const rawText = `${analysis.subject}\n${bodyText.slice(0, TEXT_CAP)}`;
-  const text = normaliseText(rawText);
-  const textFolded = foldDiacritics(text);
+  // Subject, body, sender name and image words are normalised and folded once each; the texts the lure wording,
+  // the brands and the text model read are joined from them (text.ts joinNormalised: the same strings as
+  // normalising each joined text anew).
   const subjectNorm = normaliseText(analysis.subject);
+  const subjectPiece = [subjectNorm, foldDiacritics(subjectNorm)] as const;
+  const bodyNorm = normaliseText(bodyText.slice(0, TEXT_CAP));
+  const bodyPiece = [bodyNorm, foldDiacritics(bodyNorm)] as const;
+  // normaliseText(`${subject}\n${body.slice(0, TEXT_CAP)}`) and its folded form
+  const text = joinNormalised(subjectNorm, bodyNorm);
+  const textFolded = joinFolded(subjectPiece, bodyPiece);
+  const normalisedPiece = (raw: string) => {
+    const normalised = normaliseText(raw);
+    return [normalised, foldDiacritics(normalised)] as const;
+  };
+  // the model and the brands read less of the body: the same piece unless the body is longer than that
+  const shorterBodies = new Map<number, readonly [string, string]>();
+  const bodyPieceUpTo = (chars: number): readonly [string, string] => {
+    if (bodyText.length <= Math.min(chars, TEXT_CAP)) return bodyPiece;
+    let piece = shorterBodies.get(chars);
+    if (!piece) {
+      piece = normalisedPiece(bodyText.slice(0, chars));
+      shorterBodies.set(chars, piece);
+    }
+    return piece;
+  };
   const lure = findLures(text, textFolded);
 
   const fromDomain = (analysis.from.domain || facts.fromDomain || '').toLowerCase();
   const fromOrg = facts.fromOrgDomain || domainParts(fromDomain).registrable;
   const internal = ctx.orgDomains.has(fromOrg) || ctx.orgDomains.has(fromDomain);
-  const recipients = [...analysis.to, ...analysis.cc, ...analysis.bcc].filter((r) => r.domain);
-  const anyExternalRecipient = recipients.some((r) => !ctx.orgDomains.has(domainParts(r.domain).registrable) && !ctx.orgDomains.has(r.domain));
-  const direction: MessageView['direction'] = internal ? (anyExternalRecipient || facts.externalRecipientDomains > 0 ? 'outbound' : 'internal') : 'inbound';
+  // recipients only matter for a sender of the organisation's own
+  const anyExternalRecipient = () =>
+    [...analysis.to, ...analysis.cc, ...analysis.bcc].some(
+      (r) => r.domain && !ctx.orgDomains.has(domainParts(r.domain).registrable) && !ctx.orgDomains.has(r.domain),
+    );
+  const direction: MessageView['direction'] = internal ? (anyExternalRecipient() || facts.externalRecipientDomains > 0 ? 'outbound' : 'internal') : 'inbound';
 
   const links = analysis.links.map((link) => linkView(link, fromOrg, ctx));
   const attachments = analysis.attachments.map(attachmentView);
 
-  const brandHaystack = foldDiacritics(normaliseText(`${analysis.subject} ${analysis.from.name} ${bodyText.slice(0, 4000)} ${imageWords} ${attachmentNames}`));
-  const named = ctx.data.anyBrand.test(brandHaystack) ? ctx.data.brands.filter((b) => b.words.test(brandHaystack)).map((b) => b.id) : [];
+  const nameNorm = normaliseText(analysis.from.name);
+  const nameFolded = foldDiacritics(nameNorm);
+  // foldDiacritics(normaliseText(`${subject} ${name} ${body.slice(0, BRAND_TEXT_CHARS)} ${imageWords} ${attachmentNames}`))
+  const brandHaystack = joinFolded(
+    subjectPiece,
+    [nameNorm, nameFolded],
+    bodyPieceUpTo(BRAND_TEXT_CHARS),
+    normalisedPiece(imageWords),
+    normalisedPiece(attachmentNames),
+  );
+  const named = brandsNamed(ctx.data, brandHaystack);
   const senderBrand = ctx.data.brandByDomain.get(fromOrg) ?? ctx.data.brandByDomain.get(fromDomain) ?? '';
   const linkBrands = new Set(links.map((l) => l.brand).filter(Boolean));
   const offBrand = named.filter((id) => id !== senderBrand && !linkBrands.has(id));
 
-  const nameFolded = foldDiacritics(normaliseText(analysis.from.name));
   const nameAddresses = [...analysis.from.name.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].map((m) => (m[1] ?? '').toLowerCase());
   const nameBrand = ctx.data.anyBrand.test(nameFolded) ? (ctx.data.brands.find((b) => b.words.test(nameFolded))?.id ?? '') : '';
+  // the label must occur literally before a pattern is worth compiling for it
   const nameClaimsProtected = ctx.protectedDomains.some(
-    (p) => p.owner !== 'brand' && p.label.length >= 4 && p.domain !== fromOrg && new RegExp(`\\b${escapeRegExp(p.label)}\\b`).test(nameFolded),
+    (p) =>
+      p.owner !== 'brand' &&
+      p.label.length >= 4 &&
+      p.domain !== fromOrg &&
+      nameFolded.includes(p.label) &&
+      new RegExp(`\\b${escapeRegExp(p.label)}\\b`).test(nameFolded),
   );
   const replyToDomains = analysis.replyTo.map((r) => r.domain).filter(Boolean);
   const replyToLookalike = replyToDomains.map((d) => imitatedDomain(d, ctx.protectedDomains)?.domain).find(Boolean) ?? '';
@@ -307,7 +358,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const returnedSubjectNorm = returned ? normaliseText(returned.subject) : '';
   const returnedLures = returned ? findLures(returnedSubjectNorm, foldDiacritics(returnedSubjectNorm)) : undefined;
   const recipientLocal = (analysis.to[0]?.address ?? '').split('@')[0] ?? '';
-  const visibleLength = bodyText.replace(/\s+/g, ' ').trim().length;
+  const visibleLength = collapsedLength(bodyText);
 
   const msg: MessageView = {
     subject: analysis.subject,
@@ -338,6 +389,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     imageHeavy: facts.hasHtml && /<img\b/i.test(html) && visibleLength < 200,
     greetsByAddress:
       recipientLocal.length >= 3 &&
+      textFolded.includes(recipientLocal) &&
       new RegExp(`(?:dear|hello|hi|ola|prezado|prezada|estimado|querido)\\s+${escapeRegExp(recipientLocal)}\\b`).test(textFolded),
     subjectCaps: letters.length >= 8 ? letters.replace(/[^A-Z]/g, '').length / letters.length : 0,
     mixedScriptWords: countMixedScriptWords(rawLead),
@@ -345,7 +397,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     invisibleChars: countInvisible(rawLead),
     quotesRecipientAddress: recipientAddresses.some((r) => opening.includes(r)),
     linksToSender: webLinks.length ? webLinks.filter((l) => l.sameAsSender).length / webLinks.length : 1,
-    visibleTextLength: (bodyText.includes('://') ? bodyText.replace(/<?\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ') : bodyText).replace(/\s+/g, ' ').trim().length,
+    visibleTextLength: bodyText.includes('://') ? collapsedLength(bodyText.replace(/<?\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ')) : visibleLength,
     decoratedWording: isDecorated(analysis.subject) || isDecorated(analysis.from.name),
     returnedSubject: returned?.subject ?? '',
     returnedLure: returnedLures ? returnedLures.fileShare || returnedLures.credential || returnedLures.accountThreat || returnedLures.mailboxQuota || isFileShareSubject(returnedSubjectNorm) : false,
@@ -383,15 +435,15 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     brand: { named, offBrand, namedLabels: named.map((id) => brandLabel(ctx, id)), offBrandLabels: offBrand.map((id) => brandLabel(ctx, id)) },
     links,
     attachments,
-    model: modelView(ctx.model, analysis),
+    model: modelView(ctx.model, analysis, { folded: joinFolded(subjectPiece, bodyPieceUpTo(MODEL_TEXT_CHARS)), subjectFolded: subjectPiece[1] }),
   };
 }
 
 const NO_MODEL: ModelView = { available: false, unwanted: 0, phishing: 0, spam: 0 };
 
-function modelView(model: TextModel | undefined, analysis: Analysis): ModelView {
+function modelView(model: TextModel | undefined, analysis: Analysis, prepared: PreparedText): ModelView {
   if (!model) return NO_MODEL;
-  const p = modelProbabilities(model, analysis);
+  const p = modelProbabilities(model, analysis, prepared);
   return p ? { available: true, unwanted: Math.min(1, p.phishing + p.spam), phishing: p.phishing, spam: p.spam } : NO_MODEL;
 }
 
@@ -447,6 +499,47 @@ const FREEMAIL = new Set([
   'yahoo.com.br', 'outlook.jp', 'docomo.ne.jp', 'ezweb.ne.jp', 'softbank.ne.jp', 'i.softbank.jp', 'tutanota.com', 'hushmail.com',
 ]);
 
+const brandMatchers = new WeakMap<ReferenceData, { any: RegExp; at: RegExp[] }>();
+
+/**
+ * The brands whose words occur in `text`, in the data's order: what testing each brand's pattern over the whole
+ * text gives. A brand's words can only match where the all-brands pattern matches, so that pattern finds each
+ * such place (stepping one character on, so that no overlapping name is passed over) and only the brands not yet
+ * found are tried there, anchored. Most mail names a brand in a few places or none.
+ */
+function brandsNamed(data: ReferenceData, text: string): string[] {
+  let matchers = brandMatchers.get(data);
+  if (!matchers) {
+    matchers = {
+      any: new RegExp(data.anyBrand.source, `${data.anyBrand.flags.replace(/[gy]/g, '')}g`),
+      at: data.brands.map((b) => new RegExp(b.words.source, `${b.words.flags.replace(/[gy]/g, '')}y`)),
+    };
+    brandMatchers.set(data, matchers);
+  }
+  const { any, at } = matchers;
+  const found = data.brands.map(() => false);
+  let left = found.length;
+  any.lastIndex = 0;
+  while (left > 0) {
+    const match = any.exec(text);
+    if (!match) break;
+    const place = match.index;
+    at.forEach((pattern, k) => {
+      if (found[k]) return;
+      pattern.lastIndex = place;
+      if (pattern.test(text)) {
+        found[k] = true;
+        left--;
+      }
+    });
+    // the next place may start inside this match; with the u flag, never inside a surrogate pair
+    const code = text.charCodeAt(place);
+    const pair = any.unicode && code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(place + 1) & 0xfc00) === 0xdc00;
+    any.lastIndex = place + (pair ? 2 : 1);
+  }
+  return data.brands.filter((_, k) => found[k]).map((b) => b.id);
+}
+
 /** 'Google (Docs, Drive, Gmail, Workspace)' → 'Google' */
 function brandLabel(ctx: ViewContext, id: string): string {
   const name = ctx.data.brands.find((b) => b.id === id)?.name ?? id;
@@ -486,6 +579,17 @@ interface HostFacts {
 
 const HOST_CACHE_LIMIT = 20_000;
 
+/** The free-hosting list split once per data set: whole hosts, and host/path prefixes that need the URL. */
+const freeHostingSplit = new WeakMap<ReferenceData, { hosts: string[]; paths: string[] }>();
+function freeHostingOf(data: ReferenceData): { hosts: string[]; paths: string[] } {
+  let split = freeHostingSplit.get(data);
+  if (!split) {
+    split = { hosts: data.freeHosting.filter((e) => !e.includes('/')), paths: data.freeHosting.filter((e) => e.includes('/')) };
+    freeHostingSplit.set(data, split);
+  }
+  return split;
+}
+
 /** Facts that depend on the host alone, cached per detector: the same hosts recur across a mailbox. */
 function hostFacts(link: Link, ctx: ViewContext): HostFacts {
   const key = link.host;
@@ -505,7 +609,7 @@ function hostFacts(link: Link, ctx: ViewContext): HostFacts {
     brandInHost,
     lookalikeOf: link.isIp || brand ? '' : (imitatedDomain(host, ctx.protectedDomains)?.domain ?? ''),
     shortener: ctx.data.shorteners.has(domain) || ctx.data.shorteners.has(host),
-    freeHost: hostMatches(host, domain, ctx.data.freeHosting.filter((e) => !e.includes('/')), ''),
+    freeHost: hostMatches(host, domain, freeHostingOf(ctx.data).hosts, ''),
     riskyTld: ctx.data.riskyTlds.has(tld),
     punycode: host.split('.').some((label) => label.startsWith('xn--')),
   };
@@ -517,7 +621,7 @@ function hostFacts(link: Link, ctx: ViewContext): HostFacts {
 function linkView(link: Link, senderOrg: string, ctx: ViewContext): LinkView {
   const facts = hostFacts(link, ctx);
   const domain = link.registrableDomain;
-  const pathEntries = ctx.data.freeHosting.filter((e) => e.includes('/'));
+  const pathEntries = freeHostingOf(ctx.data).paths;
   return {
     url: link.url,
     host: link.host,
