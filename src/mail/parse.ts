@@ -402,7 +402,9 @@ async function readBodies(message: ParsedMessage, bounds: HeaderBounds, fields: 
       attachmentEncoding: 'arraybuffer',
     });
     (parser as unknown as NotesCarrier).kizukiCharsetNotes = notes;
-    const email = await parser.parse(onlyBodyHeaders(bytes));
+    // A trimmed copy is this parse's own: handed over as its ArrayBuffer, postal-mime uses it without copying it again.
+    const input = onlyBodyHeaders(bytes);
+    const email = await parser.parse(input === bytes ? bytes : (input.buffer as ArrayBuffer));
     message.text = capText(email.text ?? '', limits.maxBodyChars, 'text', errors);
     message.html = capText(email.html ?? '', limits.maxBodyChars, 'html', errors);
     const attachments = email.attachments;
@@ -506,6 +508,7 @@ function sameNameIgnoringCase(bytes: Uint8Array, from: number, to: number, lower
   return true;
 }
 
+/** The ranges and then everything from restStart, copied into a new array that fills its own buffer. */
 function joinRanges(bytes: Uint8Array, ranges: Array<[number, number]>, restStart: number): Uint8Array {
   let length = bytes.length - restStart;
   for (const [start, end] of ranges) length += end - start;
