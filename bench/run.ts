@@ -39,7 +39,7 @@ if (sections.includes('peers')) {
   if (r.daemon) {
     const d = r.daemon;
     say(`with the scan daemon (kizuki scand, warmed on ${d.warmedOn} other corpus files), kizuki scan --json, store: ${rate(d.store)}`);
-    say(`  CPU: daemon ${f1(d.daemonCpuSeconds)} s (${f1((d.daemonCpuSeconds * 1000) / d.store.messages)} ms per message), client ${f1(d.store.cpuSeconds)} s`);
+    say(`  CPU: daemon ${f1(d.daemonCpuSeconds)} s (${f1((d.daemonCpuSeconds * 1000) / d.store.messages)} ms per message), client ${f1(d.store.cpuSeconds)} s; daemon peak RSS ${d.daemonPeakRssMiB} MiB`);
     if (d.ratioStore !== undefined) say(`  ratio Kizuki (daemon) / Rspamd: ${d.ratioStore.toFixed(2)}×`);
     say(`  start-up through the daemon, one message on standard input to its verdict line: median ${d.startupMs.median} ms (runs: ${d.startupMs.runs.join(', ')} ms)`);
   }

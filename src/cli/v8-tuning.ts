@@ -11,6 +11,13 @@ import { setFlagsFromString } from 'node:v8';
 
 export const INTERRUPT_BUDGET = 1_000_000;
 
+/**
+ * Commands that run for hours keep V8's own budget: once warm, code optimised sooner is faster, and the compiling is
+ * long paid for. Measured with the scan daemon on the 1,000-file set after 4,000 messages: about 500 messages a
+ * second with V8's budget against about 475 with the larger one, and its warm-up is shorter.
+ */
+export const LONG_RUNNING_COMMANDS: ReadonlySet<string> = new Set(['scand', 'serve', 'watch', 'worker']);
+
 const given = (name: string) => process.execArgv.some((flag) => flag.startsWith(`--${name}`) || flag.startsWith(`--no-${name}`));
-if (!given('interrupt-budget')) setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+if (!given('interrupt-budget') && !LONG_RUNNING_COMMANDS.has(process.argv[2] ?? '')) setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
 if (!given('regexp-tier-up')) setFlagsFromString('--no-regexp-tier-up');
