@@ -3,16 +3,15 @@
 // sit at the edges (repeated, upper-case, entity-laden, unquoted and valueless attributes,
 // attributes on closing tags, unterminated tags) and on the corpus's HTML bodies.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Parser } from 'htmlparser2';
 import { LinkCollector, scanHtml } from '../../src/mail/body-links.js';
 import { DEFAULT_LIMITS } from '../../src/mail/options.js';
 import { parseMessage } from '../../src/mail/parse.js';
+import { corpusDir, corpusPaths } from '../support/cli.js';
 
-const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', '../shared/corpus');
 
 function scanWith(html: string, ParserClass?: typeof Parser, maxChars = DEFAULT_LIMITS.maxBodyChars) {
   const collector = new LinkCollector(DEFAULT_LIMITS.maxLinks);
@@ -49,16 +48,11 @@ describe('scanHtml keeps only the attributes it reads', () => {
   });
 
   it("finds what htmlparser2's own Parser finds in the corpus's HTML bodies (every third file)", async (t) => {
-    const labels = join(corpus, 'labels.tsv');
-    if (!existsSync(labels)) {
-      if (process.env.CI) assert.fail('../shared/corpus not found');
-      t.skip('../shared/corpus not found beside the repository');
-      return;
-    }
-    const paths = readFileSync(labels, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
+    const paths = corpusPaths(t);
+    if (!paths) return;
     let compared = 0;
     for (let i = 1; i < paths.length; i += 3) {
-      const { html } = await parseMessage(readFileSync(join(corpus, paths[i]!)), DEFAULT_LIMITS);
+      const { html } = await parseMessage(readFileSync(join(corpusDir, paths[i]!)), DEFAULT_LIMITS);
       if (!html) continue;
       assertSameScan(html, paths[i]!);
       compared++;

@@ -2,15 +2,14 @@
 // postal-mime's own loop gives: on lines that sit at the edges of the shortcut (CR runs, no final
 // line break, "--" lines that are not boundaries, boundaries with trailing blanks) and on the corpus.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import PostalMime from 'postal-mime';
 import { DEFAULT_LIMITS } from '../../src/mail/options.js';
 import { onlyBodyHeaders, postalMimeOwnParse, prepareBytes } from '../../src/mail/parse.js';
+import { corpusDir, corpusPaths } from '../support/cli.js';
 
-const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', '../shared/corpus');
 const OPTIONS = { forceRfc822Attachments: true, maxNestingDepth: 100, attachmentEncoding: 'arraybuffer' as const };
 
 /** The parse result as comparable JSON, attachment bytes as hex; a throw becomes its message. */
@@ -68,20 +67,15 @@ describe("postal-mime's parse loop, streamlined", () => {
   }
 
   it('gives what postal-mime gives on a fifth of the corpus', async (t) => {
-    const labels = join(corpus, 'labels.tsv');
-    if (!existsSync(labels)) {
-      if (process.env.CI) assert.fail('../shared/corpus not found');
-      t.skip('../shared/corpus not found beside the repository');
-      return;
-    }
-    const paths = readFileSync(labels, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
+    const paths = corpusPaths(t);
+    if (!paths) return;
     let compared = 0;
     for (let i = 0; i < paths.length; i += 5) {
       // prepareBytes is what parseMessage hands postal-mime (bare CRs already made LFs)
-      const bytes = prepareBytes(readFileSync(join(corpus, paths[i]!)), DEFAULT_LIMITS, []);
+      const bytes = prepareBytes(readFileSync(join(corpusDir, paths[i]!)), DEFAULT_LIMITS, []);
       await assertSame(bytes, paths[i]!);
       // and the raw file, bare CRs and all
-      await assertSame(new Uint8Array(readFileSync(join(corpus, paths[i]!))), `${paths[i]} (raw)`);
+      await assertSame(new Uint8Array(readFileSync(join(corpusDir, paths[i]!))), `${paths[i]} (raw)`);
       compared++;
     }
     assert.ok(compared > 1000, `compared ${compared} files`);
@@ -141,15 +135,10 @@ describe('only the body-deciding top-level fields go to postal-mime', () => {
   }
 
   it('reads the same bodies and attachments on a fifth of the corpus', async (t) => {
-    const labels = join(corpus, 'labels.tsv');
-    if (!existsSync(labels)) {
-      if (process.env.CI) assert.fail('../shared/corpus not found');
-      t.skip('../shared/corpus not found beside the repository');
-      return;
-    }
-    const paths = readFileSync(labels, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
+    const paths = corpusPaths(t);
+    if (!paths) return;
     for (let i = 2; i < paths.length; i += 5) {
-      const bytes = prepareBytes(readFileSync(join(corpus, paths[i]!)), DEFAULT_LIMITS, []);
+      const bytes = prepareBytes(readFileSync(join(corpusDir, paths[i]!)), DEFAULT_LIMITS, []);
       assert.equal(await bodies(onlyBodyHeaders(bytes)), await bodies(bytes), paths[i]);
     }
   });

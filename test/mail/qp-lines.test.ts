@@ -1,14 +1,14 @@
 // LineQpDecoder (src/mail/qp-lines.ts) stands in for postal-mime's QPDecoder: fed the same lines,
 // it must give the same bytes.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { LineQpDecoder } from '../../src/mail/qp-lines.js';
+import { corpusDir, corpusPaths } from '../support/cli.js';
 
-const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', '../shared/corpus');
 
 interface Decoder {
   update(line: Uint8Array): void;
@@ -62,16 +62,11 @@ describe('LineQpDecoder', () => {
   });
 
   it('gives the bytes postal-mime gives on every corpus file read as quoted-printable (every third)', async (t) => {
-    const labels = join(corpus, 'labels.tsv');
-    if (!existsSync(labels)) {
-      if (process.env.CI) assert.fail('../shared/corpus not found');
-      t.skip('../shared/corpus not found beside the repository');
-      return;
-    }
+    const paths = corpusPaths(t);
+    if (!paths) return;
     const QPDecoder = await postalMimeQpDecoder();
-    const paths = readFileSync(labels, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
     for (let i = 0; i < paths.length; i += 3) {
-      const lines = linesOf(new Uint8Array(readFileSync(join(corpus, paths[i]!))));
+      const lines = linesOf(new Uint8Array(readFileSync(join(corpusDir, paths[i]!))));
       assert.equal(await decodeWith(LineQpDecoder, lines), await decodeWith(QPDecoder, lines), paths[i]);
     }
   });

@@ -1,13 +1,12 @@
 // readRawHeaders reads an ASCII header block by walking it by index; what it gives must be what
 // splitting the block into lines gives (the reference below is that earlier reading, kept here).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { findHeaderBounds, isFieldNameChar, readRawHeaders } from '../../src/mail/headers.js';
+import { corpusDir, corpusPaths } from '../support/cli.js';
 
-const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', '../shared/corpus');
 
 function referenceRead(block: string, maxFields: number): { fields: Array<{ key: string; raw: string }>; truncated: boolean } {
   const fields: Array<{ key: string; raw: string }> = [];
@@ -67,16 +66,11 @@ describe('readRawHeaders on ASCII header blocks', () => {
   });
 
   it("matches splitting into lines on the corpus's ASCII header blocks (every fourth file)", (t) => {
-    const labels = join(corpus, 'labels.tsv');
-    if (!existsSync(labels)) {
-      if (process.env.CI) assert.fail('../shared/corpus not found');
-      t.skip('../shared/corpus not found beside the repository');
-      return;
-    }
-    const paths = readFileSync(labels, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
+    const paths = corpusPaths(t);
+    if (!paths) return;
     let compared = 0;
     for (let i = 3; i < paths.length; i += 4) {
-      const bytes = new Uint8Array(readFileSync(join(corpus, paths[i]!)));
+      const bytes = new Uint8Array(readFileSync(join(corpusDir, paths[i]!)));
       const block = Buffer.from(bytes.subarray(0, findHeaderBounds(bytes).headerEnd)).toString('latin1');
       if (/[^\x00-\x7f]|\x1b/.test(block)) continue;
       assertSameAsReference(block, 2000, paths[i]);

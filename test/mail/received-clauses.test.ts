@@ -1,14 +1,13 @@
 // splitClauses (src/mail/received.ts) scans a Received value by hand; its clauses must be those the
 // regex tokenizer it replaced found (kept below as the reference), on edge cases and the corpus.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { findHeaderBounds, readRawHeaders } from '../../src/mail/headers.js';
 import { isRegexSpace, splitClauses } from '../../src/mail/received.js';
+import { corpusDir, corpusPaths } from '../support/cli.js';
 
-const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', '../shared/corpus');
 const CLAUSE_WORDS = new Set(['from', 'by', 'via', 'with', 'id', 'for']);
 
 function reference(value: string): Record<string, { first: string | undefined; text: string }> {
@@ -63,16 +62,11 @@ describe('splitClauses', () => {
   });
 
   it("finds the clauses the regex tokenizer found in the corpus's Received headers (every second file)", (t) => {
-    const labels = join(corpus, 'labels.tsv');
-    if (!existsSync(labels)) {
-      if (process.env.CI) assert.fail('../shared/corpus not found');
-      t.skip('../shared/corpus not found beside the repository');
-      return;
-    }
-    const paths = readFileSync(labels, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
+    const paths = corpusPaths(t);
+    if (!paths) return;
     let compared = 0;
     for (let i = 0; i < paths.length; i += 2) {
-      const bytes = new Uint8Array(readFileSync(join(corpus, paths[i]!)));
+      const bytes: Uint8Array = new Uint8Array(readFileSync(join(corpusDir, paths[i]!)));
       for (const field of readRawHeaders(bytes, findHeaderBounds(bytes), 2000).fields) {
         if (field.key !== 'received') continue;
         const route = field.raw.slice(0, Math.max(0, field.raw.lastIndexOf(';')) || field.raw.length);

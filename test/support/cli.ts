@@ -1,6 +1,6 @@
 // Runs the built `kizuki` CLI as a user would, and locates the repository and the shared corpus.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -36,6 +36,12 @@ export function runCli(args: string[], options: { cwd?: string; input?: string |
  * True when ../shared/corpus is there. Without it the test is skipped with a plain message — except under CI,
  * where the corpus is always provided, so its absence fails loudly.
  */
+/** The corpus's labelled files (paths relative to corpusDir), or undefined when the corpus is absent (see corpusAvailable). */
+export function corpusPaths(t: TestContext): string[] | undefined {
+  if (!corpusAvailable(t)) return undefined;
+  return readFileSync(join(corpusDir, 'labels.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0]!);
+}
+
 export function corpusAvailable(t: TestContext): boolean {
   if (existsSync(join(corpusDir, 'labels.tsv'))) return true;
   if (process.env.CI) throw new Error(`../shared/corpus not found (looked in ${corpusDir})`);

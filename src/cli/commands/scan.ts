@@ -2,14 +2,12 @@
 import { type Command, Option } from 'commander';
 import { parseCount } from '../parse-count.js';
 
-export function register(program: Command): void {
-  program
-    .command('scan')
-    .description('judge messages: .eml files, folders (recursive), mbox files, or - for standard input')
-    .argument('<paths...>', 'files, folders, mbox files, or - for standard input')
-    .option('--json', 'print one JSON object per message (JSON Lines, schema kizuki.scan/1)')
-    .option('--explain', 'print the full analysis of each message given (meant for one message)')
-    .addOption(new Option('--lang <lang>', 'language of reasons and summaries').choices(['en', 'ja']))
+/**
+ * The options that decide how messages are judged and where verdicts are kept: `kizuki scan` and the scan daemon
+ * (`kizuki scand`) take the same ones, since the daemon takes only scans whose settings are its own.
+ */
+export function withScanSettings(command: Command): Command {
+  return command
     .option('-c, --config <file>', 'configuration file (default: kizuki.config.yaml when present)')
     .option('-w, --workers <n>', 'analysis worker threads (default: one per CPU core)', parseCount)
     .option('--store <url>', 'database for verdicts and sender history (sqlite:PATH, PATH or postgres://…)')
@@ -19,7 +17,19 @@ export function register(program: Command): void {
     .option('--dns-fixture <file>', 'answer DNS for --auth verify from this JSON file instead of the network')
     .option('--org-domain <domain...>', 'the organisation\'s own domains')
     .option('--rules <dir...>', 'extra rule folders (after the built-in rules)')
-    .option('--timeout <ms>', 'time limit per message', parseCount)
+    .option('--timeout <ms>', 'time limit per message', parseCount);
+}
+
+export function register(program: Command): void {
+  withScanSettings(
+    program
+      .command('scan')
+      .description('judge messages: .eml files, folders (recursive), mbox files, or - for standard input')
+      .argument('<paths...>', 'files, folders, mbox files, or - for standard input'),
+  )
+    .option('--json', 'print one JSON object per message (JSON Lines, schema kizuki.scan/1)')
+    .option('--explain', 'print the full analysis of each message given (meant for one message)')
+    .addOption(new Option('--lang <lang>', 'language of reasons and summaries').choices(['en', 'ja']))
     .option('--no-progress', 'no progress bar')
     .option('--timings', 'print, on standard error, where the time went: each stage in all and per message')
     .option('--daemon', 'hand the scan to the scan daemon (kizuki scand) and fail when none takes it')
