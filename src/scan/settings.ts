@@ -11,8 +11,8 @@ import { DEFAULT_DAEMON_SOCKET } from './daemon/protocol.js';
 import type { AnalysisTaskSettings } from './worker.js';
 
 
-export function scanConfig(options: ScanCliOptions, cwd = process.cwd()): KizukiConfig {
-  const config = loadConfig({ ...(options.config ? { path: options.config } : {}), cwd });
+export function scanConfig(options: ScanCliOptions, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): KizukiConfig {
+  const config = loadConfig({ ...(options.config ? { path: options.config } : {}), cwd, env });
   if (options.auth) config.auth.mode = options.auth;
   if (options.trustHost) config.auth.trustedHosts = options.trustHost;
   if (options.orgDomain) config.org.domains = options.orgDomain.map((d) => d.toLowerCase());

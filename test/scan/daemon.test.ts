@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeFrame, encodeJsonFrame, FrameError, FrameReader, FrameType, MAX_FRAME_BYTES } from '../../src/scan/daemon/frames.js';
+import { PROTOCOL_VERSION } from '../../src/scan/daemon/protocol.js';
+import { fromCommandLine } from '../../src/scan/daemon/server.js';
+import { scanConfig, scanFingerprint, storeUrl } from '../../src/scan/settings.js';
 import type { ScanRecord } from '../../src/scan/record.js';
 import { openStore } from '../../src/store/index.js';
 import { cliPath, repoRoot, runCli } from '../support/cli.js';
@@ -83,6 +86,40 @@ describe('frames of the scan daemon protocol', () => {
   });
 });
 
+describe('the fast path: a command line read by the daemon', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'kizuki-fast-'));
+  const asked = (argv: string[], env: Record<string, string> = {}) => fromCommandLine({ version: PROTOCOL_VERSION, cwd, argv, env });
+
+  it('gives the settings, store, paths and language the full client would send', () => {
+    const read = asked(['--json', '--store', 'here.db', '--org-domain', 'example.jp', '--timings', '--', 'a.eml', '-'], { LANG: 'ja_JP.UTF-8' });
+    assert.ok(typeof read !== 'string', String(read));
+    const options = { json: true, store: 'here.db', orgDomain: ['example.jp'], timings: true, progress: true };
+    const config = scanConfig(options, cwd, {});
+    assert.deepEqual(read.paths, ['a.eml', '-']);
+    assert.equal(read.fingerprint, scanFingerprint(config, options, cwd));
+    assert.equal(read.store, storeUrl(config, options, cwd));
+    assert.equal(read.store, `sqlite:${join(cwd, 'here.db')}`);
+    assert.equal(read.options.lang, 'ja', 'the language comes from the client\'s environment');
+    assert.equal(read.options.json, true);
+    // the client's KIZUKI_STORE_URL, not the daemon's, decides the default store
+    const withEnv = asked(['x.eml'], { KIZUKI_STORE_URL: 'sqlite:/somewhere/else.db' });
+    assert.ok(typeof withEnv !== 'string');
+    assert.equal(withEnv.store, 'sqlite:/somewhere/else.db');
+    const noStore = asked(['--no-store', 'x.eml']);
+    assert.ok(typeof noStore !== 'string');
+    assert.equal(noStore.store, null);
+  });
+
+  it('leaves to the full client what must run here or what it cannot read', () => {
+    assert.equal(typeof asked(['--no-daemon', 'a.eml']), 'string');
+    assert.equal(typeof asked(['--explain', 'a.eml']), 'string');
+    assert.equal(typeof asked(['--bogus', 'a.eml']), 'string', 'a usage error is the full client\'s to report');
+    assert.equal(typeof asked([]), 'string', 'no paths');
+    writeFileSync(join(cwd, 'bad.yaml'), 'scan: [');
+    assert.match(String(asked(['-c', 'bad.yaml', 'a.eml'])), /configuration could not be read/);
+  });
+});
+
 describe('kizuki scand (the scan daemon)', () => {
   let dir: string;
   let daemon: RunningDaemon;
@@ -135,6 +172,12 @@ describe('kizuki scand (the scan daemon)', () => {
     const fallback = await runCli(other, { cwd: dir });
     assert.equal(fallback.code, 0, fallback.stderr);
     assert.equal(parseLines(fallback.stdout).length, 1);
+  });
+
+  it('reports a usage error as the command line always does, though a daemon listens', async () => {
+    const bad = await runCli(['scan', '--json', '--no-such-option', samples[3]!], { cwd: dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown option '--no-such-option'/);
   });
 
   it('loads edited rules before the next scan', async () => {

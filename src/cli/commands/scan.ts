@@ -20,8 +20,9 @@ export function withScanSettings(command: Command): Command {
     .option('--timeout <ms>', 'time limit per message', parseCount);
 }
 
-export function register(program: Command): void {
-  withScanSettings(
+/** The `scan` command's arguments and options, on `program`; `register` adds what it does. */
+export function defineScan(program: Command): Command {
+  return withScanSettings(
     program
       .command('scan')
       .description('judge messages: .eml files, folders (recursive), mbox files, or - for standard input')
@@ -33,7 +34,11 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .option('--timings', 'print, on standard error, where the time went: each stage in all and per message')
     .option('--daemon', 'hand the scan to the scan daemon (kizuki scand) and fail when none takes it')
-    .option('--no-daemon', 'scan in this process even when a scan daemon is running')
+    .option('--no-daemon', 'scan in this process even when a scan daemon is running');
+}
+
+export function register(program: Command): void {
+  defineScan(program)
     .action(async (paths: string[], options: ScanCliOptions & { daemon?: boolean }) => {
       // A scan daemon with the same settings, when one runs, judges the scan with warm workers (src/scan/daemon/).
       if (options.daemon !== false) {

@@ -1,12 +1,11 @@
 // `kizuki scan`'s side of the scan daemon: when a daemon with the same settings listens on the configured socket,
 // the scan is handed to it and its output relayed as it comes; otherwise the caller scans in this process.
 import { existsSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import type { ScanCliOptions } from '../../cli/commands/scan.js';
 import { langFromEnv } from '../format.js';
 import { daemonSocket, scanConfig, scanFingerprint, storeUrl } from '../settings.js';
-import { encodeFrame, encodeJsonFrame, type Frame, FrameReader, FrameType } from './frames.js';
 import { PROTOCOL_VERSION, type ScanRequest } from './protocol.js';
+import { connected, exchange } from './relay.js';
 
 export interface ClientIo {
   cwd?: string;
@@ -73,84 +72,3 @@ export async function scanThroughDaemon(paths: string[], options: DaemonOptions,
   return exchange(socket, request, paths.includes('-'), { required, fail, stdin: io.stdin ?? process.stdin, stdout: io.stdout ?? process.stdout, stderr });
 }
 
-function connected(socketPath: string): Promise<Socket | undefined> {
-  return new Promise((resolvePromise) => {
-    const socket = connect(socketPath);
-    socket.once('connect', () => resolvePromise(socket));
-    socket.once('error', () => resolvePromise(undefined));
-  });
-}
-
-interface ExchangeIo {
-  required: boolean;
-  fail(message: string): number;
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
-
-function exchange(socket: Socket, request: ScanRequest, sendStdin: boolean, io: ExchangeIo): Promise<number | undefined> {
-  return new Promise((resolvePromise) => {
-    const reader = new FrameReader();
-    let settled = false;
-    let accepted = false;
-    const settle = (code: number | undefined) => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      resolvePromise(code);
-    };
-    const onFrame = (frame: Frame) => {
-      switch (frame.type) {
-        case FrameType.accepted:
-          accepted = true;
-          if (sendStdin) forwardStdin(io.stdin, socket);
-          break;
-        case FrameType.declined: {
-          const { reason } = JSON.parse(frame.body.toString('utf8')) as { reason: string };
-          settle(io.required ? io.fail(`the scan daemon did not take the scan: ${reason}`) : undefined);
-          break;
-        }
-        case FrameType.stdout:
-          io.stdout.write(frame.body);
-          break;
-        case FrameType.stderr:
-          io.stderr.write(frame.body);
-          break;
-        case FrameType.exit: {
-          const { code } = JSON.parse(frame.body.toString('utf8')) as { code: number };
-          // what was written must reach the terminal or pipe before the exit code says the scan is over
-          io.stdout.write('', () => settle(code));
-          break;
-        }
-      }
-    };
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        for (const frame of reader.push(chunk)) onFrame(frame);
-      } catch (error) {
-        settle(io.fail(`the scan daemon sent something unreadable: ${(error as Error).message}`));
-      }
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      if (settled) return;
-      // before it accepted, nothing was judged: the scan can still run here; after, part of it may have been
-      if (!accepted) settle(io.required ? io.fail('the scan daemon closed the connection') : undefined);
-      else settle(io.fail('the scan daemon stopped during the scan: the verdicts printed above stand; scan what is missing again'));
-    });
-    socket.write(encodeJsonFrame(FrameType.request, request));
-  });
-}
-
-function forwardStdin(stdin: NodeJS.ReadableStream, socket: Socket): void {
-  stdin.on('data', (chunk: Buffer | string) => {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (!socket.write(encodeFrame(FrameType.stdin, bytes))) {
-      stdin.pause();
-      socket.once('drain', () => stdin.resume());
-    }
-  });
-  stdin.on('end', () => socket.write(encodeFrame(FrameType.stdinEnd, Buffer.alloc(0))));
-  stdin.on('error', () => socket.write(encodeFrame(FrameType.stdinEnd, Buffer.alloc(0))));
-}

@@ -23,3 +23,22 @@ export interface ScanRequest {
   /** how long the client had been running when it sent this (start-up in `--timings` counts from the client's start) */
   elapsedMs?: number;
 }
+
+/**
+ * The fast path's request: the command line as typed, for the daemon to read (`kizuki scan` arguments), with the
+ * few environment variables that change a scan's settings or wording. The client then needs no option parser and no
+ * configuration reader of its own; the daemon declines what it cannot take, and the full client takes over.
+ */
+export interface ArgvScanRequest {
+  version: number;
+  cwd: string;
+  /** what followed `kizuki scan` */
+  argv: string[];
+  env: Partial<Record<(typeof SCAN_ENVIRONMENT)[number], string>>;
+  stderrIsTTY?: boolean;
+  columns?: number;
+  elapsedMs?: number;
+}
+
+/** Environment variables a scan reads: the store's location (KIZUKI_STORE_URL) and the language of its words. */
+export const SCAN_ENVIRONMENT = ['KIZUKI_STORE_URL', 'KIZUKI_LANG', 'LC_ALL', 'LC_MESSAGES', 'LANG'] as const;

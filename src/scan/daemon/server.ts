@@ -8,16 +8,18 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import type { ScanCliOptions } from '../../cli/commands/scan.js';
+import { Command } from 'commander';
+import { defineScan, type ScanCliOptions } from '../../cli/commands/scan.js';
 import type { KizukiConfig } from '../../config.js';
 import { type Detector, loadDetector } from '../../detect/index.js';
 import { builtInRulesDir } from '../../detect/preparer.js';
 import type { Store } from '../../store/index.js';
+import { langFromEnv } from '../format.js';
 import { type AnalysisPool, createAnalysisPool } from '../pool.js';
 import { EXIT_ERROR, runScan, SCAN_SQLITE_CACHE_KIB } from '../run.js';
 import { daemonSocket, detectionOptions, scanConfig, scanFingerprint, storeUrl, taskSettings } from '../settings.js';
 import { encodeFrame, encodeJsonFrame, type Frame, FrameReader, FrameType } from './frames.js';
-import { PROTOCOL_VERSION, type ScanRequest } from './protocol.js';
+import { type ArgvScanRequest, PROTOCOL_VERSION, type ScanRequest } from './protocol.js';
 
 export interface ScanDaemonOptions {
   /** the daemon's own settings, as `kizuki scan` takes them (configuration file, store, rules, …) */
@@ -172,18 +174,21 @@ function serveConnection(socket: Socket, context: ConnectionContext): void {
           socket.destroy();
           return;
         }
+        let asked: ScanRequest | ArgvScanRequest;
         try {
-          request = JSON.parse(frame.body.toString('utf8')) as ScanRequest;
+          asked = JSON.parse(frame.body.toString('utf8')) as ScanRequest | ArgvScanRequest;
         } catch {
           socket.destroy();
           return;
         }
         context.asked();
-        const refusal = refuse(request, context);
-        if (refusal) {
+        const read = 'argv' in asked ? fromCommandLine(asked) : asked;
+        const refusal = typeof read === 'string' ? read : refuse(read, context);
+        if (refusal || typeof read === 'string') {
           socket.end(encodeJsonFrame(FrameType.declined, { reason: refusal }));
           return;
         }
+        request = read;
         socket.write(encodeJsonFrame(FrameType.accepted, {}));
         void context.enqueue((lent) => runRequest(socket, request!, lent, context.ownStore, stdin, aborted.signal)).catch((error) => {
           context.log(`a scan failed: ${(error as Error).message}`);
@@ -195,6 +200,45 @@ function serveConnection(socket: Socket, context: ConnectionContext): void {
       else if (frame.type === FrameType.stdinEnd) stdin.end();
     }
   });
+}
+
+/**
+ * A fast-path request (src/scan/daemon/fast-client.ts) read as `kizuki scan` reads its command line, in the client's
+ * folder and environment; a string says why it is left to the full client (which also reports usage errors).
+ */
+export function fromCommandLine(asked: ArgvScanRequest): ScanRequest | string {
+  if (asked.version !== PROTOCOL_VERSION) return `protocol ${asked.version} asked, ${PROTOCOL_VERSION} spoken`;
+  if (!Array.isArray(asked.argv) || asked.argv.some((a) => typeof a !== 'string') || typeof asked.cwd !== 'string') return 'no command line given';
+  let taken: { paths: string[]; options: ScanCliOptions & { daemon?: boolean } } | undefined;
+  const program = new Command('kizuki').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  defineScan(program).action((paths: string[], options: ScanCliOptions & { daemon?: boolean }) => {
+    taken = { paths, options };
+  });
+  try {
+    program.parse(['scan', ...asked.argv], { from: 'user' });
+  } catch {
+    return 'the command line is for the full client to read';
+  }
+  if (!taken) return 'the command line is for the full client to read';
+  const { daemon, ...options } = taken.options;
+  if (daemon === false || options.explain) return 'this scan runs in its own process';
+  const env: NodeJS.ProcessEnv = { ...asked.env };
+  try {
+    const config = scanConfig(options, asked.cwd, env);
+    return {
+      version: PROTOCOL_VERSION,
+      cwd: asked.cwd,
+      paths: taken.paths,
+      options: { ...options, lang: options.lang ?? langFromEnv(env) },
+      fingerprint: scanFingerprint(config, options, asked.cwd),
+      store: storeUrl(config, options, asked.cwd),
+      ...(asked.stderrIsTTY !== undefined ? { stderrIsTTY: asked.stderrIsTTY } : {}),
+      ...(asked.columns !== undefined ? { columns: asked.columns } : {}),
+      ...(asked.elapsedMs !== undefined ? { elapsedMs: asked.elapsedMs } : {}),
+    };
+  } catch (error) {
+    return `the configuration could not be read: ${(error as Error).message}`;
+  }
 }
 
 /** Why this daemon will not take the scan, or undefined when it will. */
