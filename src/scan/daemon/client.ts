@@ -21,15 +21,6 @@ export type DaemonOptions = ScanCliOptions & {
   daemon?: boolean;
 };
 
-/** The socket a scan with these options would use, or undefined when the configuration cannot be read (the local scan reports that). */
-export function socketFor(options: DaemonOptions, cwd = process.cwd()): string | undefined {
-  try {
-    return daemonSocket(scanConfig(options, cwd), cwd);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Hands the scan to the daemon. Resolves to the scan's exit code, or undefined when there is no daemon, or it runs
  * with other settings, and the scan may run here instead (never when `daemon: true`: then that is an error, exit 2).
