@@ -7,6 +7,7 @@ import type { Reason, SenderProfile, Verdict } from '../model/verdict.js';
 import { type CelContext, createEnvironment, fromCel, toCelContext } from './environment.js';
 import { builtInRulesDir, type DetectionOptions, loadViewContext, type PreparedJudgement, parseCacheFor, prepareJudgement } from './preparer.js';
 import type { RuleDefinition, RuleProblem, RuleSample, RuleSourceMap } from './rule-file.js';
+import { BODY_TEXT_FIELDS, expressionReads } from './rule-fields.js';
 import { decide, type FiredRule } from './verdict.js';
 import { type DetectionView, type ViewContext, withHistory } from './view.js';
 
@@ -36,6 +37,8 @@ export interface Detector {
   /** Finish a prepared judgement with the sender's history; same result as judge(analysis, profile). */
   judgePrepared(prepared: PreparedJudgement, analysis: Analysis, profile?: SenderProfile): Verdict;
   rules: RuleInfo[];
+  /** some rule may read the whole body text (msg.text, msg.textFolded): prepared judgements must carry it */
+  readsBodyText: boolean;
 }
 
 
@@ -59,6 +62,8 @@ export interface CompiledRule {
   condition: Compiled;
   evidence: Array<[string, Compiled]>;
   spam: boolean;
+  /** its condition or evidence may read msg.text or msg.textFolded (src/detect/rule-fields.ts) */
+  readsBodyText: boolean;
 }
 
 export interface LoadedRules {
@@ -127,6 +132,7 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
         return map ?? { field: () => ({ line: 1, column: 1 }), inside: () => ({ line: 1, column: 1 }) };
       };
       const failures: Array<{ path: string[]; offset: number; message: string }> = [];
+      let readsBodyText = false;
       const compile = (expression: string, path: string[]): Compiled | undefined => {
         try {
           const parsed = env.parse(expression);
@@ -135,6 +141,7 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
           if (path[0] === 'condition' && checked.type !== 'bool' && checked.type !== 'dyn') {
             throw Object.assign(new Error(`condition must be a bool expression, not ${checked.type}`), { range: { start: 0 } });
           }
+          if (expressionReads(parsed.ast, BODY_TEXT_FIELDS)) readsBodyText = true;
           return parsed as unknown as Compiled;
         } catch (error) {
           const e = error as Error & { range?: { start: number }; summary?: string };
@@ -161,6 +168,7 @@ export async function loadRules(options: DetectionOptions): Promise<LoadedRules>
         condition,
         evidence,
         spam: rule.attack_types.some((t) => t.toLowerCase() === 'spam'),
+        readsBodyText,
         info: {
           id: rule.id,
           name: rule.name,
@@ -258,6 +266,7 @@ export function detectorFrom(loaded: LoadedRules): Detector {
   };
   return {
     rules: rules.map((r) => r.info),
+    readsBodyText: rules.some((r) => r.readsBodyText),
     judge: (analysis, profile) => judgePrepared(prepare(analysis), analysis, profile),
     prepare,
     judgePrepared,

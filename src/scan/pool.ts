@@ -16,6 +16,11 @@ export interface AnalysisPoolOptions {
 export interface AnalysisPool {
   readonly threads: number;
   analyse(raw: Uint8Array): Promise<AnalysisOutcome>;
+  /**
+   * Whether prepared judgements must carry the whole body text (msg.text, msg.textFolded): yes until told otherwise;
+   * the scan says no once its rules are compiled and none reads it (Detector.readsBodyText).
+   */
+  setBodyTextNeeded(needed: boolean): void;
   close(): Promise<void>;
 }
 
@@ -27,8 +32,12 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
   const wanted = { threads, workerMemoryMb: options.workerMemoryMb, single: options.single === true };
   const piscina = takeWarmWorkers(wanted) ?? newPiscina({ minThreads: threads, maxThreads: threads, workerMemoryMb: options.workerMemoryMb });
   let running = 0;
+  let bodyText = true;
   return {
     threads,
+    setBodyTextNeeded(needed) {
+      bodyText = needed;
+    },
     async analyse(raw) {
       // The clock starts when the task is handed over. A task that must first wait for a busy worker waits for at
       // most one other message, itself limited to timeoutMs, so it is allowed that much more.
@@ -36,7 +45,7 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
       const signal = AbortSignal.timeout(queued ? options.timeoutMs * 2 : options.timeoutMs);
       running += 1;
       try {
-        return await piscina.run({ raw, settings: options.settings, settingsId }, { signal });
+        return await piscina.run({ raw, settings: options.settings, settingsId, bodyText }, { signal });
       } catch (error) {
         return { error: describePoolError(error, options) };
       } finally {

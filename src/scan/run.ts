@@ -87,6 +87,7 @@ export async function runScan(
     // after the first message has been read and handed to a worker (the scan loop below starts it)
     await new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
     const detector = await (warm?.detector ?? loadDetector(detection));
+    pool.setBodyTextNeeded(detector.readsBodyText);
     // the store's code (Kysely, the SQL driver) is loaded only when there is a store to open
     if (options.store !== false) {
       store = warm ? warm.store : await (await import('../store/index.js')).openStore(config.store.url, { sqlitePragmas: [`cache_size = -${SCAN_SQLITE_CACHE_KIB}`] });

@@ -5,6 +5,7 @@ import { analyse } from '../mail/analyse.js';
 import { type AuthOptions, type AnalysisLimits, defaultAnalyseOptions } from '../mail/options.js';
 import type { Analysis } from '../model/analysis.js';
 import { type DetectionOptions, loadPreparer, type PreparedJudgement } from '../detect/preparer.js';
+import type { ContentView } from '../detect/view.js';
 import { SHOWN_HEADERS } from './persist.js';
 import type { BounceInfo } from './record.js';
 import { fixtureResolverFromFile, systemResolver } from './resolver.js';
@@ -30,6 +31,11 @@ export interface AnalysisTask {
   settings: AnalysisTaskSettings;
   /** the same number for the same settings: the worker prepares its options once per settings, not per message */
   settingsId: number;
+  /**
+   * false when no loaded rule reads the whole body text: a lean result then leaves msg.text and msg.textFolded of
+   * its prepared judgement empty (the main thread knows once its rules are compiled; until then they are sent)
+   */
+  bodyText?: boolean;
 }
 
 export type AnalysisOutcome =
@@ -76,6 +82,10 @@ function leanAnalysis(analysis: Analysis): Analysis {
   return { ...analysis, text: '', html: '', received: [], headers: analysis.headers.filter((h) => LEAN_HEADERS.has(h.key)) };
 }
 
+function withoutBodyText(prepared: { content: ContentView }): PreparedJudgement {
+  return { content: { ...prepared.content, msg: { ...prepared.content.msg, text: '', textFolded: '' } } };
+}
+
 export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutcome> {
   try {
     const raw = task.raw instanceof Uint8Array ? task.raw : new Uint8Array(task.raw);
@@ -85,8 +95,10 @@ export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisOutco
     const analysed = performance.now();
     const prepared = task.settings.detection ? (await preparerFor(task.settings.detection, task.settingsId))?.(analysis) : undefined;
     const timings = { analyseMs: analysed - started, prepareMs: performance.now() - analysed };
-    const sent = task.settings.lean && prepared && !('error' in prepared) ? leanAnalysis(analysis) : analysis;
-    return { analysis: sent, ...(bounce ? { bounce } : {}), ...(prepared ? { prepared } : {}), timings };
+    const lean = task.settings.lean === true && prepared !== undefined && !('error' in prepared);
+    const sent = lean ? leanAnalysis(analysis) : analysis;
+    const sentPrepared = lean && task.bodyText === false ? withoutBodyText(prepared) : prepared;
+    return { analysis: sent, ...(bounce ? { bounce } : {}), ...(sentPrepared ? { prepared: sentPrepared } : {}), timings };
   } catch (error) {
     return { error: `analysis failed: ${(error as Error).message ?? String(error)}` };
   }
