@@ -40,7 +40,11 @@ if (sections.includes('peers')) {
     const d = r.daemon;
     say(`with the scan daemon (kizuki scand, warmed on ${d.warmedOn} other corpus files), kizuki scan --json, store: ${rate(d.store)}`);
     say(`  CPU: daemon ${f1(d.daemonCpuSeconds)} s (${f1((d.daemonCpuSeconds * 1000) / d.store.messages)} ms per message), client ${f1(d.store.cpuSeconds)} s; daemon peak RSS ${d.daemonPeakRssMiB} MiB`);
-    if (d.ratioStore !== undefined) say(`  ratio Kizuki (daemon) / Rspamd: ${d.ratioStore.toFixed(2)}×`);
+    if (d.ratioStore !== undefined) say(`  ratio Kizuki (daemon) / Rspamd: ${d.ratioStore.toFixed(2)}× (best round over Rspamd's best run)`);
+    if (d.pairedRatios?.length) {
+      const sorted = [...d.pairedRatios].sort((a, b) => a - b);
+      say(`  round by round, over the Rspamd run that followed: ${d.pairedRatios.map((x) => `${x.toFixed(2)}×`).join(', ')} (median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)}×)`);
+    }
     say(`  start-up through the daemon, one message on standard input to its verdict line: median ${d.startupMs.median} ms (runs: ${d.startupMs.runs.join(', ')} ms)`);
   }
   if (r.stages) say(`kizuki scan --json --timings (default store, same files):\n${r.stages.replace(/^/gm, '  ')}`);
