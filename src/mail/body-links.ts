@@ -111,88 +111,104 @@ export interface HtmlScan {
  * `ParserClass` is for the test that compares LinkParser with htmlparser2's own Parser.
  */
 export function scanHtml(html: string, collector: LinkCollector, maxTextChars: number, ParserClass: typeof Parser = LinkParser): HtmlScan {
-  const readable = new HtmlTextBuilder(maxTextChars);
-  let hiddenDepth = 0;
-  let base: string | undefined;
-  let anchor: { href: string; text: string[]; alt: string } | undefined;
-  const outsideAnchorText: string[] = [];
+  const scanner = new HtmlLinkScanner(collector, maxTextChars);
+  const parser = new ParserClass(scanner, { decodeEntities: true });
+  parser.write(html);
+  parser.end();
+  scanner.closeAnchor();
 
-  const resolve = (raw: string): string => {
+  collectTextLinks(scanner.outsideAnchorText.join(''), collector, 'text');
+  return { text: scanner.readable.finish() };
+}
+
+/**
+ * The parser's handler for one HTML body. A class rather than callbacks made for each body: V8 keeps the optimised
+ * code of a function made anew per call only while one of its closures lives, so in a long-running scan daemon the
+ * per-body callbacks were compiled again after every full garbage collection (traced with --trace-opt).
+ */
+class HtmlLinkScanner {
+  readonly readable: HtmlTextBuilder;
+  readonly outsideAnchorText: string[] = [];
+  private hiddenDepth = 0;
+  private base: string | undefined = undefined;
+  private anchor: { href: string; text: string[]; alt: string } | undefined = undefined;
+
+  constructor(
+    private readonly collector: LinkCollector,
+    maxTextChars: number,
+  ) {
+    this.readable = new HtmlTextBuilder(maxTextChars);
+  }
+
+  private resolve(raw: string): string {
     const cleaned = raw.replace(URL_WHITESPACE_RE, '').trim();
     if (!cleaned) return cleaned;
-    if (base && !/^[a-z][a-z0-9+.-]*:/i.test(cleaned)) {
+    if (this.base && !/^[a-z][a-z0-9+.-]*:/i.test(cleaned)) {
       try {
-        return new URL(cleaned, base).href;
+        return new URL(cleaned, this.base).href;
       } catch {
         return cleaned;
       }
     }
     if (cleaned.startsWith('//')) return `https:${cleaned}`;
     return cleaned;
-  };
-  const closeAnchor = (): void => {
+  }
+
+  closeAnchor(): void {
+    const anchor = this.anchor;
     if (!anchor) return;
     const visible = anchor.text.join('').trim() || anchor.alt;
-    collector.add(makeLink(resolve(anchor.href), 'html-href', visible || undefined));
-    anchor = undefined;
-  };
+    this.collector.add(makeLink(this.resolve(anchor.href), 'html-href', visible || undefined));
+    this.anchor = undefined;
+  }
 
-  const parser = new ParserClass(
-    {
-      onopentag(name, attribs) {
-        outsideAnchorText.push(' ');
-        if (HIDDEN_TAGS.has(name)) hiddenDepth++;
-        if (BLOCK_TAGS.has(name)) readable.block();
-        switch (name) {
-          case 'base':
-            if (attribs.href && /^https?:/i.test(attribs.href.trim())) base = attribs.href.trim();
-            break;
-          case 'a':
-          case 'area':
-            if (attribs.href) {
-              closeAnchor();
-              if (name === 'area') collector.add(makeLink(resolve(attribs.href), 'html-href', attribs.alt || undefined));
-              else anchor = { href: attribs.href, text: [], alt: '' };
-            }
-            break;
-          case 'form':
-            if (attribs.action) collector.add(makeLink(resolve(attribs.action), 'html-form'));
-            break;
-          case 'meta':
-            if (attribs['http-equiv']?.toLowerCase() === 'refresh' && attribs.content) {
-              const target = META_REFRESH_URL_RE.exec(attribs.content)?.[1];
-              if (target) collector.add(makeLink(resolve(target), 'html-meta-refresh'));
-            }
-            break;
+  onopentag(name: string, attribs: Record<string, string>): void {
+    this.outsideAnchorText.push(' ');
+    if (HIDDEN_TAGS.has(name)) this.hiddenDepth++;
+    if (BLOCK_TAGS.has(name)) this.readable.block();
+    switch (name) {
+      case 'base':
+        if (attribs.href && /^https?:/i.test(attribs.href.trim())) this.base = attribs.href.trim();
+        break;
+      case 'a':
+      case 'area':
+        if (attribs.href) {
+          this.closeAnchor();
+          if (name === 'area') this.collector.add(makeLink(this.resolve(attribs.href), 'html-href', attribs.alt || undefined));
+          else this.anchor = { href: attribs.href, text: [], alt: '' };
         }
-        if (SRC_TAGS.has(name) && attribs.src) {
-          const src = attribs.src.trim();
-          // Inline images (cid:) and data: URIs are not links.
-          if (!/^(?:cid|data):/i.test(src)) collector.add(makeLink(resolve(src), 'html-src'));
+        break;
+      case 'form':
+        if (attribs.action) this.collector.add(makeLink(this.resolve(attribs.action), 'html-form'));
+        break;
+      case 'meta':
+        if (attribs['http-equiv']?.toLowerCase() === 'refresh' && attribs.content) {
+          const target = META_REFRESH_URL_RE.exec(attribs.content)?.[1];
+          if (target) this.collector.add(makeLink(this.resolve(target), 'html-meta-refresh'));
         }
-        if (name === 'img' && anchor && attribs.alt) anchor.alt = anchor.alt || attribs.alt;
-      },
-      ontext(data) {
-        if (hiddenDepth > 0) return;
-        if (anchor) anchor.text.push(data);
-        else outsideAnchorText.push(data);
-        readable.text(data);
-      },
-      onclosetag(name) {
-        outsideAnchorText.push(' ');
-        if (HIDDEN_TAGS.has(name) && hiddenDepth > 0) hiddenDepth--;
-        if (name === 'a') closeAnchor();
-        if (BLOCK_TAGS.has(name)) readable.block();
-      },
-    },
-    { decodeEntities: true },
-  );
-  parser.write(html);
-  parser.end();
-  closeAnchor();
+        break;
+    }
+    if (SRC_TAGS.has(name) && attribs.src) {
+      const src = attribs.src.trim();
+      // Inline images (cid:) and data: URIs are not links.
+      if (!/^(?:cid|data):/i.test(src)) this.collector.add(makeLink(this.resolve(src), 'html-src'));
+    }
+    if (name === 'img' && this.anchor && attribs.alt) this.anchor.alt = this.anchor.alt || attribs.alt;
+  }
 
-  collectTextLinks(outsideAnchorText.join(''), collector, 'text');
-  return { text: readable.finish() };
+  ontext(data: string): void {
+    if (this.hiddenDepth > 0) return;
+    if (this.anchor) this.anchor.text.push(data);
+    else this.outsideAnchorText.push(data);
+    this.readable.text(data);
+  }
+
+  onclosetag(name: string): void {
+    this.outsideAnchorText.push(' ');
+    if (HIDDEN_TAGS.has(name) && this.hiddenDepth > 0) this.hiddenDepth--;
+    if (name === 'a') this.closeAnchor();
+    if (BLOCK_TAGS.has(name)) this.readable.block();
+  }
 }
 
 /** Collapses HTML whitespace: runs of blanks to one space, at most one empty line in a row. */
