@@ -1,6 +1,6 @@
 // Which fields of the view a compiled rule may read, from its CEL syntax tree (@marcbachmann/cel-js).
-// Used to leave the message's whole body text out of what a worker sends back when no rule reads it: that text was a
-// third of a lean result's bytes, and copying it between threads cost more than every rule together.
+// Used to leave the message's whole body text out of what a worker sends back when no rule reads it: that text was
+// about a third of a lean result's bytes (11.1 KB on average over the 1,000-file comparison set, 7.8 KB without it).
 // The answer errs towards "reads": a field is only counted as unread when the tree cannot reach it.
 
 /** The view fields holding the whole body text (msg.text, msg.textFolded). */
