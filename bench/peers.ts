@@ -28,7 +28,8 @@ export interface PeersBenchResult {
   files: number;
   kizukiStore: RunFigures;
   kizukiNoStore: RunFigures;
-  rspamd?: RunFigures & { processes: number };
+  /** serverCpuSeconds: CPU time of all rspamd processes during the run (rspamc and the script's own work excluded) */
+  rspamd?: RunFigures & { processes: number; serverCpuSeconds: number };
   rspamdMissing?: string;
   ratioStore?: number;
   ratioNoStore?: number;
@@ -129,9 +130,38 @@ function rspamdAvailable(): string | undefined {
   return undefined;
 }
 
+type RspamdFigures = RunFigures & { serverCpuSeconds: number };
+
+/** CPU seconds used so far by every rspamd process (main, scanners, helpers). */
+function rspamdServerCpuSeconds(): number {
+  let pids: number[] = [];
+  try {
+    pids = execFileSync('pgrep', ['rspamd'], { encoding: 'utf8' }).trim().split('\n').map(Number).filter(Boolean);
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += processCpuSeconds(pid);
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** Scores `files` through rspamc, with the CPU time the rspamd processes spent on them. */
+async function scoreWithRspamd(files: string[]): Promise<RspamdFigures> {
+  const before = rspamdServerCpuSeconds();
+  const run = figures(await timed('sh', [join(PEERS, 'rspamd-score.sh'), ...files]), files.length);
+  return { ...run, serverCpuSeconds: rspamdServerCpuSeconds() - before };
+}
+
 function rspamdProcesses(): number {
   try {
-    return Number(execFileSync('sh', ['-c', 'pgrep -c -f "rspamd: normal"'], { encoding: 'utf8' }).trim()) || 0;
+    // pgrep run directly (through sh -c, the shell's own command line matched too: one process too many)
+    return Number(execFileSync('pgrep', ['-c', '-f', '^rspamd: normal process'], { encoding: 'utf8' }).trim()) || 0;
   } catch {
     return 0;
   }
@@ -231,13 +261,13 @@ export async function benchPeers(options: { memory: boolean; mboxBytes: number; 
       await timed('sh', [join(PEERS, 'rspamd-score.sh'), ...files.slice(0, 50)]);
     }
     // Alternate the tools so that neither always runs on a warmer machine; keep the better of two rounds each.
-    let best: { store?: RunFigures; noStore?: RunFigures; rspamd?: RunFigures } = {};
+    let best: { store?: RunFigures; noStore?: RunFigures; rspamd?: RspamdFigures } = {};
     for (let round = 0; round < 2; round++) {
       const dbDir = join(scratch, `store-${round}`);
       mkdirSync(dbDir);
       const store = figures(await timed(process.execPath, scanArgs(files, join(dbDir, 'kizuki.db'))), files.length);
       const noStore = figures(await timed(process.execPath, scanArgs(files, false)), files.length);
-      const peer = missing ? undefined : figures(await timed('sh', [join(PEERS, 'rspamd-score.sh'), ...files]), files.length);
+      const peer = missing ? undefined : await scoreWithRspamd(files);
       best = {
         store: !best.store || store.perSecond > best.store.perSecond ? store : best.store,
         noStore: !best.noStore || noStore.perSecond > best.noStore.perSecond ? noStore : best.noStore,
@@ -269,7 +299,7 @@ export async function benchPeers(options: { memory: boolean; mboxBytes: number; 
         const before = processCpuSeconds(daemonProcess.pid);
         const run = figures(await timed(process.execPath, scanArgs(files, join(daemonDir, `round-${round}.db`), true), { cwd: daemonDir }), files.length);
         const daemonCpu = processCpuSeconds(daemonProcess.pid) - before;
-        const peer = missing ? undefined : figures(await timed('sh', [join(PEERS, 'rspamd-score.sh'), ...files]), files.length);
+        const peer = missing ? undefined : await scoreWithRspamd(files);
         if (peer && (!best.rspamd || peer.perSecond > best.rspamd.perSecond)) best.rspamd = peer;
         if (peer) pairedRatios.push(run.perSecond / peer.perSecond);
         options.log(`daemon round ${round + 1}: kizuki ${run.perSecond.toFixed(0)} msg/s (store)${peer ? `, rspamd ${peer.perSecond.toFixed(0)} (${(run.perSecond / peer.perSecond).toFixed(2)}×)` : ''}`);

@@ -32,7 +32,7 @@ if (sections.includes('peers')) {
   say(`kizuki scan --json, default store: ${rate(r.kizukiStore)}; ${cpu(r.kizukiStore)}`);
   say(`kizuki scan --json --no-store:     ${rate(r.kizukiNoStore)}; ${cpu(r.kizukiNoStore)}`);
   if (r.rspamd) {
-    say(`rspamd (${r.rspamd.processes} scanner processes, rspamc):  ${rate(r.rspamd)}`);
+    say(`rspamd (${r.rspamd.processes} scanner processes, rspamc):  ${rate(r.rspamd)}; rspamd's own CPU ${f1(r.rspamd.serverCpuSeconds)} s, ${f1((r.rspamd.serverCpuSeconds * 1000) / r.rspamd.messages)} ms per message`);
     say(`ratio Kizuki / Rspamd: ${r.ratioStore?.toFixed(2)}× with the store, ${r.ratioNoStore?.toFixed(2)}× without`);
   } else say(r.rspamdMissing ?? 'rspamd not measured');
   say(`start-up, one message on standard input to its verdict line: median ${r.startupMs.median} ms (runs: ${r.startupMs.runs.join(', ')} ms)`);
