@@ -22,7 +22,7 @@ const f1 = (n: number) => n.toFixed(1);
 say(`Kizuki benchmarks — node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at start`);
 
 if (sections.includes('peers')) {
-  const { benchPeers } = await import('./peers.js');
+  const { benchPeers, EXTRA_CA_CERTS_DROPPED } = await import('./peers.js');
   say('\n== end to end: `kizuki scan --json` beside Rspamd on the same 1,000 corpus files, in this run ==');
   const r = await benchPeers({ memory: true, mboxBytes: quick ? 200 * 1024 * 1024 : 2 * 1024 * 1024 * 1024, log: (line) => say(`  ${line}`) });
   report.peers = r;
@@ -35,6 +35,7 @@ if (sections.includes('peers')) {
     say(`rspamd (${r.rspamd.processes} scanner processes, rspamc):  ${rate(r.rspamd)}; rspamd's own CPU ${f1(r.rspamd.serverCpuSeconds)} s, ${f1((r.rspamd.serverCpuSeconds * 1000) / r.rspamd.messages)} ms per message`);
     say(`ratio Kizuki / Rspamd: ${r.ratioStore?.toFixed(2)}× with the store, ${r.ratioNoStore?.toFixed(2)}× without`);
   } else say(r.rspamdMissing ?? 'rspamd not measured');
+  if (EXTRA_CA_CERTS_DROPPED) say('(Kizuki ran without NODE_EXTRA_CA_CERTS, set on this machine: node reads that file at every start, about 60 ms here; a scan opens no TLS connection)');
   say(`start-up, one message on standard input to its verdict line: median ${r.startupMs.median} ms (runs: ${r.startupMs.runs.join(', ')} ms)`);
   if (r.daemon) {
     const d = r.daemon;
