@@ -322,24 +322,33 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const linkBrands = new Set(links.map((l) => l.brand).filter(Boolean));
   const offBrand = named.filter((id) => id !== senderBrand && !linkBrands.has(id));
 
-  const nameAddresses = [...analysis.from.name.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].map((m) => (m[1] ?? '').toLowerCase());
-  const nameBrand = ctx.data.anyBrand.test(nameFolded) ? (ctx.data.brands.find((b) => b.words.test(nameFolded))?.id ?? '') : '';
-  // the label must occur literally before a pattern is worth compiling for it
-  const nameClaimsProtected = ctx.protectedDomains.some(
-    (p) =>
-      p.owner !== 'brand' &&
-      p.label.length >= 4 &&
-      p.domain !== fromOrg &&
-      nameFolded.includes(p.label) &&
-      new RegExp(`\\b${escapeRegExp(p.label)}\\b`).test(nameFolded),
-  );
-  const replyToDomains = analysis.replyTo.map((r) => r.domain).filter(Boolean);
-  const replyToLookalike = replyToDomains.map((d) => imitatedDomain(d, ctx.protectedDomains)?.domain).find(Boolean) ?? '';
-  const address = analysis.from.address.toLowerCase();
 
-  const auth = analysis.auth;
+  const authView = authViewOf(analysis.auth);
+
+  const msg = messageViewOf(analysis, ctx, { bodyText, html, text, textFolded, subjectNorm, direction, links });
+
+  const sender = senderViewOf(analysis, ctx, { nameFolded, fromDomain, fromOrg, internal, senderBrand });
+
+  msg.attackPath = attackPathOf({ msg, lure, links, attachments, sender });
+
+  return {
+    msg,
+    sender,
+    auth: authView,
+    lure,
+    brand: { named, offBrand, namedLabels: named.map((id) => brandLabel(ctx, id)), offBrandLabels: offBrand.map((id) => brandLabel(ctx, id)) },
+    links,
+    attachments,
+    model: modelView(ctx.model, analysis, { folded: joinFolded(subjectPiece, bodyPieceUpTo(MODEL_TEXT_CHARS)), subjectFolded: subjectPiece[1] }),
+  };
+}
+
+// The parts of the content view, each in a function of its own: V8 compiles (and, when an object of a new shape
+// arrives, recompiles) each separately, instead of the whole view as one very large function (docs/performance.md).
+
+function authViewOf(auth: Analysis['auth']): AuthView {
   const dkimPass = auth.dkim.find((d) => d.result === 'pass');
-  const authView: AuthView = {
+  return {
     checked: auth.source !== 'none',
     spf: auth.spf.result,
     dkim: dkimPass ? 'pass' : (auth.dkim[0]?.result ?? 'none'),
@@ -348,7 +357,20 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     pass: auth.dmarc.result === 'pass' || auth.dkim.some((d) => d.result === 'pass' && d.aligned),
     fail: auth.dmarc.result === 'fail' || (auth.spf.result === 'fail' && !dkimPass),
   };
+}
 
+interface MessageViewInputs {
+  bodyText: string;
+  html: string;
+  text: string;
+  textFolded: string;
+  subjectNorm: string;
+  direction: MessageView['direction'];
+  links: LinkView[];
+}
+
+function messageViewOf(analysis: Analysis, ctx: ViewContext, { bodyText, html, text, textFolded, subjectNorm, direction, links }: MessageViewInputs): MessageView {
+  const facts = analysis.facts;
   const letters = analysis.subject.replace(/[^A-Za-z]/g, '');
   const rawLead = `${analysis.subject}\n${analysis.from.name}\n${bodyText.slice(0, 3000)}`;
   const opening = `${analysis.subject}\n${bodyText.slice(0, 300)}`.toLowerCase();
@@ -360,7 +382,7 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
   const recipientLocal = (analysis.to[0]?.address ?? '').split('@')[0] ?? '';
   const visibleLength = collapsedLength(bodyText);
 
-  const msg: MessageView = {
+  return {
     subject: analysis.subject,
     text,
     textFolded,
@@ -404,8 +426,33 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     returnedFromOrg: !!returned?.from.domain && (ctx.orgDomains.has(returned.from.domain) || ctx.orgDomains.has(domainParts(returned.from.domain).registrable)),
     attackPath: false,
   };
+}
 
-  const sender: SenderView = {
+interface SenderViewInputs {
+  nameFolded: string;
+  fromDomain: string;
+  fromOrg: string;
+  internal: boolean;
+  senderBrand: string;
+}
+
+function senderViewOf(analysis: Analysis, ctx: ViewContext, { nameFolded, fromDomain, fromOrg, internal, senderBrand }: SenderViewInputs): SenderView {
+  const facts = analysis.facts;
+  const nameAddresses = [...analysis.from.name.matchAll(/[\w.+-]+@([\w-]+(?:\.[\w-]+)+)/g)].map((m) => (m[1] ?? '').toLowerCase());
+  const nameBrand = ctx.data.anyBrand.test(nameFolded) ? (ctx.data.brands.find((b) => b.words.test(nameFolded))?.id ?? '') : '';
+  // the label must occur literally before a pattern is worth compiling for it
+  const nameClaimsProtected = ctx.protectedDomains.some(
+    (p) =>
+      p.owner !== 'brand' &&
+      p.label.length >= 4 &&
+      p.domain !== fromOrg &&
+      nameFolded.includes(p.label) &&
+      new RegExp(`\\b${escapeRegExp(p.label)}\\b`).test(nameFolded),
+  );
+  const replyToDomains = analysis.replyTo.map((r) => r.domain).filter(Boolean);
+  const replyToLookalike = replyToDomains.map((d) => imitatedDomain(d, ctx.protectedDomains)?.domain).find(Boolean) ?? '';
+  const address = analysis.from.address.toLowerCase();
+  return {
     address,
     name: analysis.from.name,
     domain: fromDomain,
@@ -423,19 +470,6 @@ export function buildContentView(analysis: Analysis, ctx: ViewContext): ContentV
     replyToLookalikeOf: replyToLookalike,
     allowListed: ctx.allow.senders.has(address) || ctx.allow.domains.has(fromOrg) || ctx.allow.domains.has(fromDomain),
     blockListed: ctx.block.senders.has(address) || ctx.block.domains.has(fromOrg) || ctx.block.domains.has(fromDomain),
-  };
-
-  msg.attackPath = attackPathOf({ msg, lure, links, attachments, sender });
-
-  return {
-    msg,
-    sender,
-    auth: authView,
-    lure,
-    brand: { named, offBrand, namedLabels: named.map((id) => brandLabel(ctx, id)), offBrandLabels: offBrand.map((id) => brandLabel(ctx, id)) },
-    links,
-    attachments,
-    model: modelView(ctx.model, analysis, { folded: joinFolded(subjectPiece, bodyPieceUpTo(MODEL_TEXT_CHARS)), subjectFolded: subjectPiece[1] }),
   };
 }
 
