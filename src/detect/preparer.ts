@@ -83,10 +83,34 @@ export async function loadViewContext(options: DetectionOptions, cache: ParseCac
   return viewContext(options, data);
 }
 
-/** What a worker needs to prepare judgements (the costly, history-free part): no rule is compiled. */
-export async function loadPreparer(options: DetectionOptions): Promise<(analysis: Analysis) => PreparedJudgement> {
-  const cache = parseCacheFor(options);
-  const context = await loadViewContext(options, cache);
+/** The built-in reference data and lure patterns, read through the parse cache of one folder: the same for every setting. */
+export interface BuiltInData {
+  cacheDir: string;
+  cache: ParseCache;
+  data: Promise<ReferenceData>;
+}
+
+/**
+ * Starts reading the built-in data through the default parse cache. An analysis worker calls this as it starts,
+ * before any task has told it the scan's settings, so that its first message does not wait for the reading.
+ */
+export function preloadBuiltInData(cacheDir: string = defaultCacheDir()): BuiltInData {
+  const cache = openParseCache(cacheDir, PARSE_CACHE_FORMAT);
+  const data = loadReferenceData(join(builtInRulesDir(), 'data'), cache).then((loaded) => {
+    prepareLures(cache);
+    return loaded;
+  });
+  return { cacheDir, cache, data };
+}
+
+/**
+ * What a worker needs to prepare judgements (the costly, history-free part): no rule is compiled. `preloaded` is
+ * used when it was read through the parse cache these options name; otherwise the data is read here.
+ */
+export async function loadPreparer(options: DetectionOptions, preloaded?: BuiltInData): Promise<(analysis: Analysis) => PreparedJudgement> {
+  const usable = preloaded !== undefined && preloaded.cacheDir === (options.cacheDir ?? defaultCacheDir());
+  const cache = usable ? preloaded.cache : parseCacheFor(options);
+  const context = usable ? viewContext(options, await preloaded.data) : await loadViewContext(options, cache);
   cache.save();
   return (analysis) => prepareJudgement(analysis, context);
 }

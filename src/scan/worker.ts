@@ -4,7 +4,7 @@ import { bounceSummary } from '../events/bounce.js';
 import { analyse } from '../mail/analyse.js';
 import { type AuthOptions, type AnalysisLimits, defaultAnalyseOptions } from '../mail/options.js';
 import type { Analysis } from '../model/analysis.js';
-import { type DetectionOptions, loadPreparer, type PreparedJudgement } from '../detect/preparer.js';
+import { type BuiltInData, type DetectionOptions, loadPreparer, type PreparedJudgement, preloadBuiltInData } from '../detect/preparer.js';
 import type { ContentView } from '../detect/view.js';
 import { SHOWN_HEADERS } from './persist.js';
 import type { BounceInfo } from './record.js';
@@ -46,11 +46,22 @@ type Preparer = (analysis: Analysis) => PreparedJudgement;
 let preparerId = -1;
 let preparer: Promise<Preparer | undefined> | undefined;
 
+// The built-in reference data does not depend on the scan's settings: the worker starts reading it as it loads, while
+// the main thread is still loading the CLI, and the first preparer takes it (a one-message scan waited for it).
+let preloaded: BuiltInData | undefined;
+try {
+  preloaded = preloadBuiltInData();
+  preloaded.data.catch(() => {});
+} catch {
+  preloaded = undefined;
+}
+
 /** The worker's own preparer (no rule compiled), loaded once; if it cannot load, the main thread judges the whole message. */
 function preparerFor(options: DetectionOptions, settingsId: number): Promise<Preparer | undefined> {
   if (!preparer || settingsId !== preparerId) {
     preparerId = settingsId;
-    preparer = loadPreparer(options).catch(() => undefined);
+    preparer = loadPreparer(options, preloaded).catch(() => undefined);
+    preloaded = undefined;
   }
   return preparer;
 }
