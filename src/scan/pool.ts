@@ -42,13 +42,18 @@ export function createAnalysisPool(options: AnalysisPoolOptions): AnalysisPool {
       // The clock starts when the task is handed over. A task that must first wait for a busy worker waits for at
       // most one other message, itself limited to timeoutMs, so it is allowed that much more.
       const queued = running >= threads;
-      const signal = AbortSignal.timeout(queued ? options.timeoutMs * 2 : options.timeoutMs);
+      // A timer cleared when the task ends: AbortSignal.timeout's would stay armed for the whole limit after every
+      // task, thousands of them at once in a busy daemon.
+      const limit = new AbortController();
+      const timer = setTimeout(() => limit.abort(new DOMException('time limit', 'TimeoutError')), queued ? options.timeoutMs * 2 : options.timeoutMs);
+      timer.unref();
       running += 1;
       try {
-        return await piscina.run({ raw, settings: options.settings, settingsId, bodyText }, { signal });
+        return await piscina.run({ raw, settings: options.settings, settingsId, bodyText }, { signal: limit.signal });
       } catch (error) {
         return { error: describePoolError(error, options) };
       } finally {
+        clearTimeout(timer);
         running -= 1;
       }
     },
