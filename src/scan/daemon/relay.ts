@@ -25,6 +25,8 @@ export function exchange(socket: Socket, request: ScanRequest | ArgvScanRequest,
     const reader = new FrameReader();
     let settled = false;
     let accepted = false;
+    // the exit frame has come: the daemon may close the connection before standard output has drained
+    let exited = false;
     const settle = (code: number | undefined) => {
       if (settled) return;
       settled = true;
@@ -50,6 +52,7 @@ export function exchange(socket: Socket, request: ScanRequest | ArgvScanRequest,
           break;
         case FrameType.exit: {
           const { code } = JSON.parse(frame.body.toString('utf8')) as { code: number };
+          exited = true;
           // what was written must reach the terminal or pipe before the exit code says the scan is over
           io.stdout.write('', () => settle(code));
           break;
@@ -65,7 +68,7 @@ export function exchange(socket: Socket, request: ScanRequest | ArgvScanRequest,
     });
     socket.on('error', () => {});
     socket.on('close', () => {
-      if (settled) return;
+      if (settled || exited) return;
       // before it accepted, nothing was judged: the scan can still run here; after, part of it may have been
       if (!accepted) settle(io.required ? io.fail('the scan daemon closed the connection') : undefined);
       else settle(io.fail('the scan daemon stopped during the scan: the verdicts printed above stand; scan what is missing again'));
