@@ -35,26 +35,32 @@ function slowOutput(delayMs: number): Writable & { text: () => string } {
   return Object.assign(out, { text: () => Buffer.concat(parts).toString('utf8') });
 }
 
+/** Runs the client's side of one scan against the daemon listening at `path`. */
+async function relayScan(path: string, stdout: NodeJS.WritableStream): Promise<{ code: number | undefined; failures: string[] }> {
+  const socket = await connected(path);
+  assert.ok(socket, 'connected to the stand-in daemon');
+  const failures: string[] = [];
+  const code = await exchange(socket, { v: 1 } as unknown as ScanRequest, false, {
+    required: true,
+    fail: (message) => {
+      failures.push(message);
+      return 2;
+    },
+    stdin: new PassThrough(),
+    stdout,
+    stderr: new PassThrough(),
+  });
+  return { code, failures };
+}
+
 describe('the scan client relaying a daemon scan', () => {
   it("returns the daemon's exit code when the connection closes before standard output has drained", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kizuki-relay-'));
     const path = join(dir, 'd.sock');
     const server = await fakeDaemon(path, 1);
     try {
-      const socket = await connected(path);
-      assert.ok(socket, 'connected to the stand-in daemon');
-      const failures: string[] = [];
       const stdout = slowOutput(150);
-      const code = await exchange(socket, { v: 1 } as unknown as ScanRequest, false, {
-        required: true,
-        fail: (message) => {
-          failures.push(message);
-          return 2;
-        },
-        stdin: new PassThrough(),
-        stdout,
-        stderr: new PassThrough(),
-      });
+      const { code, failures } = await relayScan(path, stdout);
       assert.deepEqual(failures, [], 'no failure reported for a scan that ended with its exit code');
       assert.equal(code, 1);
       assert.equal(stdout.text(), '{"verdict":"clean"}\n');
@@ -75,19 +81,7 @@ describe('the scan client relaying a daemon scan', () => {
     });
     await new Promise<void>((resolvePromise) => server.listen(path, () => resolvePromise()));
     try {
-      const socket = await connected(path);
-      assert.ok(socket);
-      const failures: string[] = [];
-      const code = await exchange(socket, { v: 1 } as unknown as ScanRequest, false, {
-        required: true,
-        fail: (message) => {
-          failures.push(message);
-          return 2;
-        },
-        stdin: new PassThrough(),
-        stdout: new PassThrough(),
-        stderr: new PassThrough(),
-      });
+      const { code, failures } = await relayScan(path, new PassThrough());
       assert.equal(code, 2);
       assert.match(failures.join('\n'), /stopped during the scan/);
     } finally {
