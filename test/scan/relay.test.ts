@@ -11,11 +11,18 @@ import { encodeFrame, encodeJsonFrame, FrameType } from '../../src/scan/daemon/f
 import type { ScanRequest } from '../../src/scan/daemon/protocol.js';
 import { connected, exchange } from '../../src/scan/daemon/relay.js';
 
-/** A daemon stand-in: takes the scan, prints one line, sends the exit code and closes at once. */
-function fakeDaemon(path: string, exitCode: number): Promise<Server> {
+/**
+ * A daemon stand-in: takes the scan, prints one line, sends the exit code and closes at once; without an exit code it
+ * closes after taking the scan, as a daemon that died would.
+ */
+function fakeDaemon(path: string, exitCode?: number): Promise<Server> {
   const server = createServer((socket) => {
     socket.once('data', () => {
       socket.write(encodeJsonFrame(FrameType.accepted, {}));
+      if (exitCode === undefined) {
+        socket.end();
+        return;
+      }
       socket.write(encodeFrame(FrameType.stdout, '{"verdict":"clean"}\n'));
       socket.end(encodeJsonFrame(FrameType.exit, { code: exitCode }));
     });
@@ -73,13 +80,7 @@ describe('the scan client relaying a daemon scan', () => {
   it('still reports a daemon that goes away during the scan', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kizuki-relay-'));
     const path = join(dir, 'd.sock');
-    const server = createServer((socket) => {
-      socket.once('data', () => {
-        socket.write(encodeJsonFrame(FrameType.accepted, {}));
-        socket.end();
-      });
-    });
-    await new Promise<void>((resolvePromise) => server.listen(path, () => resolvePromise()));
+    const server = await fakeDaemon(path);
     try {
       const { code, failures } = await relayScan(path, new PassThrough());
       assert.equal(code, 2);
