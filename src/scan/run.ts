@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { ScanCliOptions } from '../cli/commands/scan.js';
 import { ConfigError, type KizukiConfig } from '../config.js';
-import { type Detector, loadDetector, updateProfile } from '../detect/index.js';
+import type { Detector } from '../detect/index.js';
 import type { JudgedMessage, Store } from '../store/index.js';
 import { explain, type Lang, langFromEnv, type ScanTotals, summaryLine, tableHeader, tableRow } from './format.js';
 import { memoryHistory, storedHistory } from './history.js';
@@ -86,6 +86,9 @@ export async function runScan(
   const ready = (async () => {
     // after the first message has been read and handed to a worker (the scan loop below starts it)
     await new Promise<void>((resolvePromise) => setImmediate(resolvePromise));
+    // The detector's code (the CEL engine, the content view, the domain list) loads here, after the first message
+    // was handed to a worker: nothing before that needs it.
+    const { loadDetector, updateProfile } = await import('../detect/index.js');
     const detector = await (warm?.detector ?? loadDetector(detection));
     pool.setBodyTextNeeded(detector.readsBodyText);
     // the store's code (Kysely, the SQL driver) is loaded only when there is a store to open
