@@ -1,9 +1,8 @@
 // Kizuki's configuration: one YAML file (kizuki.config.yaml by default), validated with clear errors.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { DEFAULT_LIMITS, DEFAULT_TRUSTED_HOSTS } from './mail/options.js';
+import { ConfigError, type ConfigLocation, type ConfigSource, readConfigSource, withEnvironment } from './config-base.js';
+import { DEFAULT_TRUSTED_HOSTS } from './mail/options.js';
 import { providersSchema } from './providers/config.js';
 import { respondSchema } from './respond/config.js';
 
@@ -170,11 +169,7 @@ export const configSchema = z
 
 export type KizukiConfig = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-export const DEFAULT_CONFIG_FILE = 'kizuki.config.yaml';
+export { ConfigError, DEFAULT_CONFIG_FILE, effectiveLimits } from './config-base.js';
 
 /** Validate a parsed config object; `origin` names the file in error messages. */
 export function parseConfig(value: unknown, origin = 'config'): KizukiConfig {
@@ -189,33 +184,23 @@ export function parseConfig(value: unknown, origin = 'config'): KizukiConfig {
   return result.data;
 }
 
+/** Reads and validates a configuration file's text (none: the defaults). */
+export function configFromSource(source: ConfigSource): KizukiConfig {
+  let raw: unknown = {};
+  if (source.file !== undefined && source.text !== undefined) {
+    try {
+      raw = parseYaml(source.text);
+    } catch (error) {
+      throw new ConfigError(`${source.file}: not valid YAML: ${(error as Error).message}`);
+    }
+  }
+  return parseConfig(raw, source.file ?? 'defaults');
+}
+
 /**
  * Load the configuration: an explicit path must exist; otherwise kizuki.config.yaml in `cwd` is used when present,
  * else the defaults. KIZUKI_STORE_URL overrides store.url (handy for deployments and tests).
  */
-export function loadConfig(options: { path?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): KizukiConfig {
-  const cwd = options.cwd ?? process.cwd();
-  const env = options.env ?? process.env;
-  let file: string | undefined;
-  if (options.path) {
-    file = resolve(cwd, options.path);
-    if (!existsSync(file)) throw new ConfigError(`${options.path}: config file not found`);
-  } else if (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE))) {
-    file = resolve(cwd, DEFAULT_CONFIG_FILE);
-  }
-  let raw: unknown = {};
-  if (file) {
-    try {
-      raw = parseYaml(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message}`);
-    }
-  }
-  const config = parseConfig(raw, file ?? 'defaults');
-  if (env.KIZUKI_STORE_URL) config.store.url = env.KIZUKI_STORE_URL;
-  return config;
-}
-
-export function effectiveLimits(config: KizukiConfig) {
-  return { ...DEFAULT_LIMITS, ...config.limits };
+export function loadConfig(options: ConfigLocation = {}): KizukiConfig {
+  return withEnvironment(configFromSource(readConfigSource(options)), options.env ?? process.env);
 }

@@ -2,6 +2,7 @@
 import './v8-tuning.js';
 import './heap.js';
 import { releaseWarmWorkers, warmAnalysisWorkers } from '../scan/warm-start.js';
+import { KIZUKI_VERSION } from '../version.js';
 
 // Before anything else is loaded: a scan's workers begin loading the analysis stack on their own cores.
 warmAnalysisWorkers(process.argv.slice(2));
@@ -19,7 +20,7 @@ async function runCommandLine(): Promise<void> {
   // Exit codes: 0 = nothing malicious, 1 = something malicious, 2 = usage or I/O error.
   const program = new Command('kizuki')
     .description('Kizuki (気付き): notices credential phishing and mailbox takeover, and keeps the record')
-    .version('0.1.0')
+    .version(KIZUKI_VERSION)
     .exitOverride();
   for (const mod of await commandModules(process.argv.slice(2))) mod.register(program);
 

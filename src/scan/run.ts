@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { ScanCliOptions } from '../cli/commands/scan.js';
-import { ConfigError, type KizukiConfig } from '../config.js';
+import { ConfigError, type KizukiConfig } from '../config-base.js';
 import type { Detector } from '../detect/index.js';
 import type { JudgedMessage, Store } from '../store/index.js';
 import { explain, type Lang, langFromEnv, type ScanTotals, summaryLine, tableHeader, tableRow } from './format.js';
@@ -11,7 +11,7 @@ import { type ScanOutput, scanMessages } from './pipeline.js';
 import { type AnalysisPool, createAnalysisPool } from './pool.js';
 import { judgedRowFrom } from './persist.js';
 import { readSources, type SourceItem, type SourceSummary } from './sources.js';
-import { detectionOptions, scanConfig, taskSettings } from './settings.js';
+import { detectionOptions, loadScanConfig, taskSettings } from './settings.js';
 import { countScanTargets } from './targets.js';
 import { emptyTimings, timingsTable } from './timings.js';
 
@@ -59,7 +59,7 @@ export async function runScan(
   const lang: Lang = options.lang ?? langFromEnv();
   let config: KizukiConfig;
   try {
-    config = warm?.config ?? scanConfig(options);
+    config = warm?.config ?? (await loadScanConfig(options));
   } catch (error) {
     err.write(`kizuki: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
     return EXIT_ERROR;
@@ -67,9 +67,11 @@ export async function runScan(
 
   const detection = detectionOptions(config);
   // The workers start loading the analysis stack first, on their own cores, while this thread loads the rules and
-  // opens the store. Workers prepare each judgement (the costly, history-free part) without compiling any rule, so
-  // even for a single message that work stays off this thread, which is busy loading the rules meanwhile.
+  // opens the store. In a batch, workers prepare each judgement (the costly, history-free part) without compiling
+  // any rule. A single message is judged whole on this thread instead: its worker is still starting up when the
+  // message arrives, while this thread, with the rules and the reference data loaded, would only wait for it.
   const single = isSingleMessage(paths);
+  const { detection: _prepared, ...analysisOnly } = taskSettings(config, options.dnsFixture, !options.explain);
   const pool =
     warm?.pool ??
     createAnalysisPool({
@@ -77,7 +79,7 @@ export async function runScan(
       single,
       timeoutMs: config.scan.timeoutMs,
       workerMemoryMb: config.scan.workerMemoryMb,
-      settings: taskSettings(config, options.dnsFixture, !options.explain),
+      settings: single ? analysisOnly : { ...analysisOnly, detection },
     });
   // The rules load and the store opens while the first messages are already being read and analysed; the scan
   // loop waits for them only when it has a message to judge (and reports their failure from there).

@@ -5,14 +5,15 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ScanCliOptions } from '../cli/commands/scan.js';
-import { type KizukiConfig, effectiveLimits, loadConfig } from '../config.js';
+import { type KizukiConfig, effectiveLimits } from '../config-base.js';
+import { loadConfigCached } from '../config-cache.js';
 import type { DetectionOptions } from '../detect/preparer.js';
 import { DEFAULT_DAEMON_SOCKET } from './daemon/protocol.js';
 import type { AnalysisTaskSettings } from './worker.js';
 
 
-export function scanConfig(options: ScanCliOptions, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): KizukiConfig {
-  const config = loadConfig({ ...(options.config ? { path: options.config } : {}), cwd, env });
+/** The configuration with the scan's command-line options applied over it. */
+export function applyScanOptions(config: KizukiConfig, options: ScanCliOptions): KizukiConfig {
   if (options.auth) config.auth.mode = options.auth;
   if (options.trustHost) config.auth.trustedHosts = options.trustHost;
   if (options.orgDomain) config.org.domains = options.orgDomain.map((d) => d.toLowerCase());
@@ -21,6 +22,11 @@ export function scanConfig(options: ScanCliOptions, cwd = process.cwd(), env: No
   if (options.timeout) config.scan.timeoutMs = options.timeout;
   if (typeof options.store === 'string') config.store.url = options.store;
   return config;
+}
+
+/** A scan's configuration, validated once per configuration text (src/config-cache.ts); see also scanConfig. */
+export async function loadScanConfig(options: ScanCliOptions, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Promise<KizukiConfig> {
+  return applyScanOptions(await loadConfigCached({ ...(options.config ? { path: options.config } : {}), cwd, env }), options);
 }
 
 export function detectionOptions(config: KizukiConfig): DetectionOptions {

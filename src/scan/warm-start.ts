@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
 import { DEFAULT_DAEMON_SOCKET } from './daemon/protocol.js';
-import type { AnalysisOutcome, AnalysisTask } from './worker.js';
+import type { AnalysisOutcome, AnalysisTask, AnalysisWorkerData } from './worker.js';
 
 export interface PoolResources {
   /** most worker threads */
@@ -15,6 +15,8 @@ export interface PoolResources {
   /** threads started at once */
   minThreads: number;
   workerMemoryMb: number;
+  /** the workers read the reference data for prepared judgements as they start (default: yes) */
+  preloadDetection?: boolean;
 }
 
 /** The defaults of the `scan:` configuration section (src/config.ts). */
@@ -30,6 +32,7 @@ export function newPiscina(resources: PoolResources): Piscina<AnalysisTask, Anal
     minThreads: resources.minThreads,
     maxThreads: resources.maxThreads,
     idleTimeout: 60_000,
+    workerData: { preloadDetection: resources.preloadDetection !== false } satisfies AnalysisWorkerData,
     // A small young generation keeps each worker's resident memory down (about 17 MB less per worker on the corpus)
     // at no measurable cost in CPU time: most of an analysis's garbage is short-lived and small.
     resourceLimits: { maxOldGenerationSizeMb: resources.workerMemoryMb, maxYoungGenerationSizeMb: 8 },
@@ -43,8 +46,16 @@ export function warmAnalysisWorkers(args: readonly string[]): void {
   if (args[0] !== 'scan' || args.includes('--help') || args.includes('-h') || warm) return;
   // a scan daemon will most likely take the scan: no workers needed here (one that declines costs a cold start)
   if (!args.includes('--no-daemon') && existsSync(DEFAULT_DAEMON_SOCKET)) return;
-  const resources = { minThreads: 1, maxThreads: availableParallelism(), workerMemoryMb: DEFAULT_WORKER_MEMORY_MB };
+  // A one-message scan judges on this thread (src/scan/run.ts): its worker has no reference data to read. A wrong
+  // guess from the raw arguments only costs a batch's first messages the wait for that data.
+  const resources = { minThreads: 1, maxThreads: availableParallelism(), workerMemoryMb: DEFAULT_WORKER_MEMORY_MB, preloadDetection: !looksLikeOneMessage(args) };
   warm = { piscina: newPiscina(resources), resources };
+}
+
+/** `kizuki scan -` or `kizuki scan one.eml`, read from the raw arguments (options and their values aside). */
+export function looksLikeOneMessage(args: readonly string[]): boolean {
+  const last = args.at(-1) ?? '';
+  return (last === '-' || /\.eml$/i.test(last)) && args.filter((arg) => arg === '-' || /\.eml$/i.test(arg)).length === 1;
 }
 
 /**

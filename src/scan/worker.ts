@@ -4,7 +4,8 @@ import { bounceSummary } from '../events/bounce.js';
 import { analyse } from '../mail/analyse.js';
 import { type AuthOptions, type AnalysisLimits, defaultAnalyseOptions } from '../mail/options.js';
 import type { Analysis } from '../model/analysis.js';
-import { type BuiltInData, type DetectionOptions, loadPreparer, type PreparedJudgement, preloadBuiltInData } from '../detect/preparer.js';
+import { workerData } from 'node:worker_threads';
+import type { BuiltInData, DetectionOptions, PreparedJudgement } from '../detect/preparer.js';
 import type { ContentView } from '../detect/view.js';
 import { SHOWN_HEADERS } from './persist.js';
 import type { BounceInfo } from './record.js';
@@ -46,22 +47,40 @@ type Preparer = (analysis: Analysis) => PreparedJudgement;
 let preparerId = -1;
 let preparer: Promise<Preparer | undefined> | undefined;
 
+/** What the pool tells a worker when it starts (src/scan/warm-start.ts). */
+export interface AnalysisWorkerData {
+  /**
+   * false: do not read the reference data before the first task asks for a prepared judgement. A one-message scan
+   * judges on the main thread, which waits for this worker's analysis and has the data loaded anyway.
+   */
+  preloadDetection?: boolean;
+}
+
+// The preparer's code (the content view, the lure patterns, the text model) loads only when some task asks for a
+// prepared judgement, or at once when the reference data is preloaded.
+let preparerModule: Promise<typeof import('../detect/preparer.js')> | undefined;
+const preparerCode = () => (preparerModule ??= import('../detect/preparer.js'));
+
 // The built-in reference data does not depend on the scan's settings: the worker starts reading it as it loads, while
-// the main thread is still loading the CLI, and the first preparer takes it (a one-message scan waited for it).
-let preloaded: BuiltInData | undefined;
-try {
-  preloaded = preloadBuiltInData();
-  preloaded.data.catch(() => {});
-} catch {
-  preloaded = undefined;
+// the main thread is still loading the CLI, and the first preparer takes it (a batch's first messages waited for it).
+let preloaded: Promise<BuiltInData | undefined> | undefined;
+if ((workerData as AnalysisWorkerData | undefined)?.preloadDetection !== false) {
+  preloaded = preparerCode()
+    .then((code) => {
+      const data = code.preloadBuiltInData();
+      data.data.catch(() => {});
+      return data;
+    })
+    .catch(() => undefined);
 }
 
 /** The worker's own preparer (no rule compiled), loaded once; if it cannot load, the main thread judges the whole message. */
 function preparerFor(options: DetectionOptions, settingsId: number): Promise<Preparer | undefined> {
   if (!preparer || settingsId !== preparerId) {
     preparerId = settingsId;
-    preparer = loadPreparer(options, preloaded).catch(() => undefined);
+    const taken = preloaded;
     preloaded = undefined;
+    preparer = (async () => (await preparerCode()).loadPreparer(options, await taken))().catch(() => undefined);
   }
   return preparer;
 }

@@ -18,6 +18,7 @@ import type { Store } from '../store/index.js';
 import { Accounts, type Principal, principalName, principalRole, type Role, roleAllows } from './accounts.js';
 import type { Judging } from './judging.js';
 import { registerRoutes } from './routes/index.js';
+import { KIZUKI_VERSION } from '../version.js';
 
 export type Access = 'public' | Role;
 
@@ -131,7 +132,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Kizuki API', version: '0.1.0', description: 'Judged messages, rules, incidents, users and tokens of a Kizuki service.' },
+      info: { title: 'Kizuki API', version: KIZUKI_VERSION, description: 'Judged messages, rules, incidents, users and tokens of a Kizuki service.' },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'console session; changes also need the X-CSRF-Token header' },

@@ -39,6 +39,19 @@ describe('kizuki scan (CLI)', () => {
     assert.match(result.stderr, /Judged 9 messages/);
   });
 
+  it('judges one message alone (on the main thread) exactly as it judges it within a batch', async () => {
+    const batch = parseLines((await runCli(['scan', '--json', '--no-store', samplesDir])).stdout);
+    const judged = (r: ScanRecord) => ({ verdict: r.verdict, score: r.score, reasons: r.reasons, sha256: r.sha256 });
+    for (const file of ['01-inbound-lure.eml', '04-lure-ja.eml', '10-genuine-drive-share.eml', '12-internal-meeting-note.eml']) {
+      const inBatch = batch.find((r) => r.source.path.endsWith(file));
+      assert.ok(inBatch, file);
+      const alone = parseLines((await runCli(['scan', '--json', '--no-store', join(samplesDir, file)])).stdout);
+      assert.deepEqual(alone.map(judged), [judged(inBatch)], file);
+      const piped = parseLines((await runCli(['scan', '--json', '--no-store', '-'], { input: readFileSync(join(samplesDir, file)) })).stdout);
+      assert.deepEqual(piped.map(judged), [judged(inBatch)], `${file} on standard input`);
+    }
+  });
+
   it('exits 0 when nothing is malicious, and prints a readable table', async () => {
     const result = await runCli(['scan', '--no-store', join(samplesDir, '10-genuine-drive-share.eml'), join(samplesDir, '12-internal-meeting-note.eml')]);
     assert.equal(result.code, 0, result.stderr);

@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { loadDetector } from '../../src/detect/index.js';
 import { judgedRowFrom } from '../../src/scan/persist.js';
 import { recordFromAnalysis } from '../../src/scan/record.js';
-import { scanConfig, taskSettings } from '../../src/scan/settings.js';
+import { scanConfig } from '../../src/scan/scan-config.js';
+import { taskSettings } from '../../src/scan/settings.js';
 import { type AnalysisOutcome, runAnalysisTask } from '../../src/scan/worker.js';
 import { repoRoot, runCli } from '../support/cli.js';
 

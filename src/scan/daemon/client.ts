@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { ScanCliOptions } from '../../cli/commands/scan.js';
 import { langFromEnv } from '../format.js';
-import { daemonSocket, scanConfig, scanFingerprint, storeUrl } from '../settings.js';
+import { daemonSocket, loadScanConfig, scanFingerprint, storeUrl } from '../settings.js';
 import { PROTOCOL_VERSION, type ScanRequest } from './protocol.js';
 import { connected, exchange } from './relay.js';
 
@@ -38,7 +38,7 @@ export async function scanThroughDaemon(paths: string[], options: DaemonOptions,
   let request: ScanRequest;
   let socketPath: string;
   try {
-    const config = scanConfig(options, cwd);
+    const config = await loadScanConfig(options, cwd);
     socketPath = daemonSocket(config, cwd);
     const { daemon: _daemon, ...scanOptions } = options;
     request = {

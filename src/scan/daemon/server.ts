@@ -17,7 +17,8 @@ import type { Store } from '../../store/index.js';
 import { langFromEnv } from '../format.js';
 import { type AnalysisPool, createAnalysisPool } from '../pool.js';
 import { EXIT_ERROR, runScan, SCAN_SQLITE_CACHE_KIB } from '../run.js';
-import { daemonSocket, detectionOptions, scanConfig, scanFingerprint, storeUrl, taskSettings } from '../settings.js';
+import { scanConfig } from '../scan-config.js';
+import { daemonSocket, detectionOptions, scanFingerprint, storeUrl, taskSettings } from '../settings.js';
 import { encodeFrame, encodeJsonFrame, type Frame, FrameReader, FrameType } from './frames.js';
 import { type ArgvScanRequest, PROTOCOL_VERSION, type ScanRequest } from './protocol.js';
 
