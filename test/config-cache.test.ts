@@ -1,7 +1,7 @@
 // The validated configuration kept on disk (src/config-cache.ts): the same configuration and errors as loadConfig,
 // taken from the cache only for the same text and the same build.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -36,6 +36,10 @@ describe('configuration cache', () => {
     assert.deepEqual(fromFile.org.domains, ['example.co.jp']);
     assert.deepEqual(await loadConfigCached({ cwd, env }), fromFile);
     assert.deepEqual(await loadConfigCached({ cwd, env }), fromFile);
+    // the cache holds the file's content: readable by its user only
+    const cacheDir = env.KIZUKI_CACHE_DIR!;
+    assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
+    for (const name of readdirSync(cacheDir)) assert.equal(statSync(join(cacheDir, name)).mode & 0o777, 0o600, name);
   });
 
   it('takes a configuration from the cache only for the same text and the same build', async () => {

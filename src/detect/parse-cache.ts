@@ -79,9 +79,10 @@ export function openParseCache(dir: string, format: string): ParseCache {
       const kept: Record<string, unknown> = {};
       for (const key of used) kept[key] = entries[key];
       try {
-        mkdirSync(dir, { recursive: true });
+        // private to the user: the configuration cache (src/config-cache.ts) holds the configuration file's content
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
         const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-        writeFileSync(temporary, JSON.stringify({ format, entries: kept } satisfies CacheFile));
+        writeFileSync(temporary, JSON.stringify({ format, entries: kept } satisfies CacheFile), { mode: 0o600 });
         renameSync(temporary, file);
         changed = false;
         removeStale(dir, file);
