@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { strFromU8 } from 'fflate';
 import { inspectAttachments } from '../../src/mail/attachments/index.js';
+import { bytesToText } from '../../src/mail/attachments/inflate.js';
 import { buildPdf, buildZip, buildZipBomb, context, part, withDeclaredSize, withEncryptedFlag } from './attachments-fixtures.js';
 
 describe('attachments: ZIP archives', () => {
@@ -125,5 +127,21 @@ describe('attachments: ZIP archives', () => {
     const report = await inspectAttachments([part('cut.zip', zip.slice(0, zip.length - 30))], context());
     assert.equal(report.attachments.length, 1);
     assert.ok(report.attachments[0]?.errors.length);
+  });
+
+  it('reads member names and Office parts as fflate did: UTF-8 with replacement characters, or Latin-1 byte by byte', () => {
+    const samples = [
+      Buffer.from('請求書_2025年.pdf', 'utf8'),
+      Buffer.from([0x66, 0xe9, 0x2e, 0x70, 0x64, 0x66]),
+      Buffer.from([0xff, 0xfe, 0x41, 0xc3, 0x28, 0xe2, 0x82]),
+      Buffer.from([0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80]),
+      randomBytes(512),
+    ];
+    for (const bytes of samples) {
+      const view = new Uint8Array(Buffer.concat([Buffer.from('xx'), bytes])).subarray(2);
+      assert.equal(bytesToText(bytes), strFromU8(bytes));
+      assert.equal(bytesToText(bytes, true), strFromU8(bytes, true));
+      assert.equal(bytesToText(view, true), strFromU8(view, true), 'a view into a larger buffer');
+    }
   });
 });

@@ -1,7 +1,7 @@
 // gzip files (a single compressed file, often a renamed lure or a .tgz): unpacked under the
 // message's budget and inspected like any other attachment.
-import { Gunzip } from 'fflate';
 import { BOMB_MIN_BYTES, BOMB_RATIO, type UnpackBudget } from './zip.js';
+import { fflate } from './inflate.js';
 import { inflateCapped, ZipLimitError } from './zip-directory.js';
 
 export interface GzipInspection {
@@ -33,7 +33,7 @@ export function inspectGzip(data: Uint8Array, filename: string, budget: UnpackBu
     return { member: undefined, unpackedBytes: 0, errors: [`gzip bomb suspected: claims ${declaredSize} bytes from ${data.length} (ratio ${Math.round(ratio)}:1); not unpacked`] };
   }
   try {
-    const content = inflateCapped(data, budget.remaining, (ondata) => new Gunzip(ondata), `"${name}"`);
+    const content = inflateCapped(data, budget.remaining, (ondata) => new (fflate().Gunzip)(ondata), `"${name}"`);
     budget.remaining -= content.length;
     budget.used += content.length;
     return { member: { name, content }, unpackedBytes: content.length, errors: [] };

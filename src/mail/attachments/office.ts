@@ -1,10 +1,10 @@
 // OOXML documents (docx/xlsx/pptx): external relationships (hyperlinks, remote templates, linked
 // OLE objects), VBA macros, and how much text the document really holds.
-import { strFromU8 } from 'fflate';
 import { Parser } from 'htmlparser2';
 import type { Link, OfficeFacts } from '../../model/analysis.js';
 import { makeLink } from '../url.js';
 import type { UnpackBudget } from './zip.js';
+import { bytesToText } from './inflate.js';
 import { unpackMember, type ZipDirectory, type ZipEntry } from './zip-directory.js';
 
 export interface OfficeInspection {
@@ -29,7 +29,7 @@ function readXmlPart(data: Uint8Array, entry: ZipEntry, budget: UnpackBudget): s
   const bytes = unpackMember(data, entry, Math.min(MAX_PART_BYTES, budget.remaining));
   budget.remaining -= bytes.length;
   budget.used += bytes.length;
-  return strFromU8(bytes);
+  return bytesToText(bytes);
 }
 
 function parseRelationships(xml: string): Relationship[] {

@@ -1,7 +1,7 @@
 // Reads a ZIP archive's central directory and inflates single members under a hard byte cap.
 // fflate does the decompression; this module only locates members, because fflate's own unzip
 // neither reports encrypted members nor lets us stop a member that inflates past a budget.
-import { Inflate, strFromU8 } from 'fflate';
+import { bytesToText, fflate } from './inflate.js';
 
 export interface ZipEntry {
   name: string;
@@ -90,7 +90,7 @@ export function readZipDirectory(data: Uint8Array, maxEntries: number): ZipDirec
     let localHeaderOffset = u32(data, offset + 42);
     const nameBytes = data.subarray(offset + 46, offset + 46 + nameLength);
     // bit 11 says the name is UTF-8; otherwise it is in the legacy code page, read as Latin-1
-    const name = strFromU8(nameBytes, (flags & 0x800) === 0);
+    const name = bytesToText(nameBytes, (flags & 0x800) === 0);
     const extraStart = offset + 46 + nameLength;
     if (compressedSize === 0xffffffff || declaredSize === 0xffffffff || localHeaderOffset === 0xffffffff) {
       const zip64 = readZip64Extra(data, extraStart, extraLength, {
@@ -217,5 +217,5 @@ export function unpackMember(data: Uint8Array, entry: ZipEntry, maxBytes: number
     return packed.slice();
   }
   if (entry.method !== 8) throw new ZipFormatError(`"${entry.name}" uses unsupported compression method ${entry.method}`);
-  return inflateCapped(packed, maxBytes, (ondata) => new Inflate(ondata), `"${entry.name}"`);
+  return inflateCapped(packed, maxBytes, (ondata) => new (fflate().Inflate)(ondata), `"${entry.name}"`);
 }
