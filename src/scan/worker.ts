@@ -1,6 +1,5 @@
 // Worker-thread entry for the analysis pool: one message in, one Analysis (or a clear error) out — plus, when
 // detection settings are given, the history-free part of judging it, so the main thread only finishes it.
-import { bounceSummary } from '../events/bounce.js';
 import { analyse } from '../mail/analyse.js';
 import { type AuthOptions, type AnalysisLimits, defaultAnalyseOptions } from '../mail/options.js';
 import type { Analysis } from '../model/analysis.js';
@@ -100,8 +99,10 @@ function optionsFor(settings: AnalysisTaskSettings, settingsId: number) {
   return cachedOptions;
 }
 
+/** The delivery report a bounce or auto-reply carries (the reader loads with the first such message). */
 async function bounceOf(raw: Uint8Array): Promise<BounceInfo | undefined> {
   try {
+    const { bounceSummary } = await import('../events/bounce.js');
     return await bounceSummary(raw);
   } catch {
     return undefined;
