@@ -215,11 +215,15 @@ export const LURE_PATTERNS: Record<LureKind, LurePatterns> = {
   },
 };
 
-/** One pattern per kind and script: a single pass over the text instead of one per phrase. */
+/**
+ * One pattern per kind and script: a single pass over the text instead of one per phrase. The texts they run on are
+ * lower case (normaliseText), and the Latin-script patterns are written in lower-case ASCII only (a test holds them
+ * to it), so those need no case-insensitive flag: V8 compiled them about three times slower with it.
+ */
 const COMBINED = Object.fromEntries(
   LURE_KINDS.map((kind) => {
-    const join = (list: RegExp[]) => (list.length ? new RegExp(list.map((re) => `(?:${re.source})`).join('|'), 'i') : undefined);
-    return [kind, { latin: join(LURE_PATTERNS[kind].latin), ja: join(LURE_PATTERNS[kind].ja) }];
+    const join = (list: RegExp[], flags: string) => (list.length ? new RegExp(list.map((re) => `(?:${re.source})`).join('|'), flags) : undefined);
+    return [kind, { latin: join(LURE_PATTERNS[kind].latin, ''), ja: join(LURE_PATTERNS[kind].ja, 'i') }];
   }),
 ) as Record<LureKind, { latin?: RegExp; ja?: RegExp }>;
 

@@ -226,6 +226,19 @@ describe('detect: prefiltered lure patterns', () => {
     }
   });
 
+  it('has Latin-script lure patterns in lower-case ASCII only, so lower-cased text needs no case-insensitive match', () => {
+    for (const kind of LURE_KINDS) {
+      for (const pattern of LURE_PATTERNS[kind].latin) {
+        assert.equal(pattern.flags, '', `${kind}: ${pattern.source}`);
+        // escapes such as \b, \s, \W and \d aside, no capital letter and nothing outside ASCII
+        assert.doesNotMatch(pattern.source.replace(/\\[A-Za-z]/g, ''), /[A-Z]|[^\x00-\x7f]/, `${kind}: ${pattern.source}`);
+      }
+    }
+    // and normalised text is lower case whatever it was written in
+    assert.equal(normaliseText('VERIFY Your ACCOUNT ＮＯＷ İstanbul ẞ'), 'verify your account now i̇stanbul ß');
+    assert.deepEqual(findLures(normaliseText('VERIFY YOUR ACCOUNT'), foldDiacritics(normaliseText('VERIFY YOUR ACCOUNT'))), findLures('verify your account', 'verify your account'));
+  });
+
   it('findLures equals running every combined pattern, on text built around each pattern\'s own matches', () => {
     const next = random(2017);
     let matched = 0;
