@@ -23,6 +23,44 @@ export function editDistance(a: string, b: string): number {
   return d[rows * cols - 1] ?? 0;
 }
 
+// Rows of the distance table, kept between calls: the look-alike check runs for every new host of every message.
+let rowBefore = new Int32Array(64);
+let rowAbove = new Int32Array(64);
+let rowHere = new Int32Array(64);
+
+/**
+ * `editDistance(a, b) <= limit`, computed row by row and given up as soon as a whole row exceeds the limit (no row's
+ * smallest value is below the one before it, transpositions included). No table is allocated.
+ */
+export function withinEditDistance(a: string, b: string, limit: number): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > limit) return false;
+  const cols = b.length + 1;
+  if (rowHere.length < cols) {
+    rowBefore = new Int32Array(cols * 2);
+    rowAbove = new Int32Array(cols * 2);
+    rowHere = new Int32Array(cols * 2);
+  }
+  for (let j = 0; j < cols; j++) rowAbove[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    rowHere[0] = i;
+    let smallest = i;
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min((rowAbove[j] as number) + 1, (rowHere[j - 1] as number) + 1, (rowAbove[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (rowBefore[j - 2] as number) + 1);
+      rowHere[j] = best;
+      if (best < smallest) smallest = best;
+    }
+    if (smallest > limit) return false;
+    const spare = rowBefore;
+    rowBefore = rowAbove;
+    rowAbove = rowHere;
+    rowHere = spare;
+  }
+  return (rowAbove[cols - 1] as number) <= limit;
+}
+
 /** 1 for equal strings, 0 for nothing in common (1 - distance / longer length). */
 export function similarity(a: string, b: string): number {
   const longer = Math.max(a.length, b.length);
@@ -109,7 +147,7 @@ function findImitated(host: string, protectedDomains: readonly ProtectedDomain[]
     // ('lindows' is one edit from 'windows' and a different company)
     if (p.label.length < 5 || (p.owner === 'brand' && p.label.length < 9)) continue;
     const allowed = p.label.length > 8 ? 2 : 1;
-    if (Math.abs(sk.length - p.skeleton.length) <= allowed && editDistance(sk, p.skeleton) <= allowed) return p;
+    if (withinEditDistance(sk, p.skeleton, allowed)) return p;
   }
   return undefined;
 }

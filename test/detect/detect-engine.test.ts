@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadDetector, MALICIOUS_AT, SPAM_AT, SUSPICIOUS_AT, updateProfile } from '../../src/detect/index.js';
 import { findLures } from '../../src/detect/lures.js';
-import { imitatedDomain, protectDomain } from '../../src/detect/similarity.js';
+import { editDistance, imitatedDomain, protectDomain, withinEditDistance } from '../../src/detect/similarity.js';
 import { foldDiacritics, normaliseText } from '../../src/detect/text.js';
 import { decide } from '../../src/detect/verdict.js';
 import type { SenderProfile } from '../../src/model/verdict.js';
@@ -107,6 +107,38 @@ describe('detect: sender history', () => {
     const verdict = detector.judge(partnerLure(), profile);
     assert.ok(!verdict.reasons.some((r) => r.ruleId === 'profile.known-sender-new-pdf-link'));
     assert.equal(verdict.verdict, 'malicious', 'content rules alone still catch the lure');
+  });
+});
+
+describe('detect: bounded edit distance', () => {
+  it('answers editDistance(a, b) <= limit for every pair, transpositions and empty strings included', () => {
+    let seed = 2017;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const word = (alphabet: string, max: number) => Array.from({ length: Math.floor(next() * (max + 1)) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    let near = 0;
+    for (let n = 0; n < 20000; n++) {
+      const alphabet = next() < 0.5 ? 'ab' : 'abcdefghijklmnopqrstuvwxyz0123456789-';
+      const a = word(alphabet, 12);
+      // often a small edit of a: swapped neighbours, a changed, dropped or added letter
+      let b = word(alphabet, 12);
+      if (next() < 0.6 && a.length > 1) {
+        const at = Math.floor(next() * (a.length - 1));
+        const edits = [
+          () => a.slice(0, at) + a[at + 1] + a[at] + a.slice(at + 2),
+          () => a.slice(0, at) + 'x' + a.slice(at + 1),
+          () => a.slice(0, at) + a.slice(at + 1),
+          () => a.slice(0, at) + 'q' + a.slice(at),
+        ];
+        b = edits[Math.floor(next() * edits.length)]!();
+      }
+      const distance = editDistance(a, b);
+      if (distance <= 2) near++;
+      for (const limit of [0, 1, 2, 3]) assert.equal(withinEditDistance(a, b, limit), distance <= limit, `${a} / ${b} within ${limit}`);
+    }
+    assert.ok(near > 5000, `${near} close pairs`);
   });
 });
 
