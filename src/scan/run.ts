@@ -71,7 +71,8 @@ export async function runScan(
   // any rule. A single message is judged whole on this thread instead: its worker is still starting up when the
   // message arrives, while this thread, with the rules and the reference data loaded, would only wait for it.
   const single = isSingleMessage(paths);
-  const { detection: _prepared, ...analysisOnly } = taskSettings(config, options.dnsFixture, !options.explain);
+  const settings = taskSettings(config, options.dnsFixture, !options.explain);
+  const { detection: _judgedHere, ...analysisOnly } = settings;
   const pool =
     warm?.pool ??
     createAnalysisPool({
@@ -79,7 +80,7 @@ export async function runScan(
       single,
       timeoutMs: config.scan.timeoutMs,
       workerMemoryMb: config.scan.workerMemoryMb,
-      settings: single ? analysisOnly : { ...analysisOnly, detection },
+      settings: single ? analysisOnly : settings,
     });
   // The rules load and the store opens while the first messages are already being read and analysed; the scan
   // loop waits for them only when it has a message to judge (and reports their failure from there).
