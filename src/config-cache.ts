@@ -42,5 +42,6 @@ export async function loadConfigCached(options: ConfigLocation & { format?: stri
   const config = JSON.parse(JSON.stringify(configFromSource(source))) as KizukiConfig;
   cache.set('config', key, config);
   cache.save();
-  return withEnvironment(structuredClone(config), env);
+  // the cache was opened for this call only: nothing else holds this object
+  return withEnvironment(config, env);
 }
