@@ -70,9 +70,20 @@ export async function* scanMessages(items: AsyncIterable<SourceItem>, deps: Scan
       const wanted = batch.flatMap((r) => ('analysis' in r && r.analysis.from.address ? [{ address: r.analysis.from.address, sha256: r.analysis.sha256 }] : []));
       if (wanted.length) await ready.history.prefetch(wanted);
     }
-    for (const result of batch) yield await finish(result, ready);
+    let lastTurn = performance.now();
+    for (const result of batch) {
+      yield await finish(result, ready);
+      // Finishing a batch runs in one turn of the event loop unless it gives way: workers' results would wait, and the
+      // workers with them, for the whole batch. Giving way about every millisecond lets their next messages go out.
+      if (performance.now() - lastTurn >= YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastTurn = performance.now();
+      }
+    }
   }
 }
+
+const YIELD_EVERY_MS = 1;
 
 interface ReadyDependencies {
   judge: Judge;
