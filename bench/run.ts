@@ -39,7 +39,7 @@ if (sections.includes('peers')) {
   say(`start-up, one message on standard input to its verdict line: median ${r.startupMs.median} ms (runs: ${r.startupMs.runs.join(', ')} ms)`);
   if (r.daemon) {
     const d = r.daemon;
-    say(`with the scan daemon (kizuki scand, warmed on ${d.warmedOn} other corpus files), kizuki scan --json, store: ${rate(d.store)}`);
+    say(`with the scan daemon (kizuki scand, warmed on ${d.warmedOn} other corpus files, ${d.warmPasses === 1 ? 'once' : `${d.warmPasses} times`}), kizuki scan --json, store: ${rate(d.store)}`);
     say(`  CPU: daemon ${f1(d.daemonCpuSeconds)} s (${f1((d.daemonCpuSeconds * 1000) / d.store.messages)} ms per message), client ${f1(d.store.cpuSeconds)} s; daemon peak RSS ${d.daemonPeakRssMiB} MiB`);
     if (d.ratioStore !== undefined) say(`  ratio Kizuki (daemon) / Rspamd: ${d.ratioStore.toFixed(2)}× (best round over Rspamd's best run)`);
     if (d.pairedRatios?.length) {
